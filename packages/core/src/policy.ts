@@ -1,0 +1,42 @@
+import { forbidden } from './errors.js';
+import type { Actor, ApiKeyScope, Role, UserActor } from './roles.js';
+
+/**
+ * The permission policy: the one place that decides who may do what. Hosts ask it;
+ * they never compare roles themselves.
+ */
+export type Permission =
+  | 'users:manage'
+  | 'catalog:manage'
+  | 'apiKeys:manage'
+  | 'realtime:publish';
+
+const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
+  student: [],
+  staff: [],
+  authority: [],
+  admin: ['users:manage', 'catalog:manage', 'apiKeys:manage', 'realtime:publish'],
+};
+
+const SCOPE_PERMISSIONS: Record<ApiKeyScope, readonly Permission[]> = {
+  'realtime:publish': ['realtime:publish'],
+  'auth:introspect': [],
+};
+
+export function can(actor: Actor, permission: Permission): boolean {
+  if (actor.kind === 'user') return ROLE_PERMISSIONS[actor.role].includes(permission);
+  return actor.scopes.some((scope) => SCOPE_PERMISSIONS[scope].includes(permission));
+}
+
+export function assertCan(actor: Actor, permission: Permission): void {
+  if (!can(actor, permission)) throw forbidden();
+}
+
+/** Staff act for a department, so a staff account without one is incomplete. */
+export function roleNeedsDepartment(role: Role): boolean {
+  return role === 'staff';
+}
+
+export function isUser(actor: Actor): actor is UserActor {
+  return actor.kind === 'user';
+}

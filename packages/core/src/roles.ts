@@ -1,0 +1,12 @@
+export const ROLES = ['student', 'staff', 'authority', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const API_KEY_SCOPES = ['realtime:publish', 'auth:introspect'] as const;
+export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
+
+/** Who is making a request: a signed-in person or another service holding an API key. */
+export type Actor =
+  | { kind: 'user'; userId: string; tenantId: string; role: Role; departmentId: string | null }
+  | { kind: 'apiKey'; keyId: string; tenantId: string; scopes: readonly ApiKeyScope[] };
+
+export type UserActor = Extract<Actor, { kind: 'user' }>;

@@ -1,0 +1,44 @@
+import { Type, type Static } from 'typebox';
+import { Email, Id, Nullable, Password, PersonName, Timestamp } from './common.js';
+import { Role } from './auth.js';
+
+export const User = Type.Object({
+  id: Id,
+  email: Type.String(),
+  name: Type.String(),
+  role: Role,
+  departmentId: Nullable(Type.String()),
+  tenantId: Type.String(),
+  disabled: Type.Boolean(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+export type User = Static<typeof User>;
+
+export const CreateUserBody = Type.Object(
+  { email: Email, password: Password, name: PersonName, role: Role, departmentId: Type.Optional(Nullable(Id)) },
+  { additionalProperties: false },
+);
+export type CreateUserBody = Static<typeof CreateUserBody>;
+
+export const UpdateUserBody = Type.Object(
+  {
+    name: Type.Optional(PersonName),
+    role: Type.Optional(Role),
+    departmentId: Type.Optional(Nullable(Id)),
+    disabled: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type UpdateUserBody = Static<typeof UpdateUserBody>;
+
+export const UserListQuery = Type.Object(
+  {
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+    cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })),
+    role: Type.Optional(Role),
+    departmentId: Type.Optional(Id),
+  },
+  { additionalProperties: false },
+);
+export type UserListQuery = Static<typeof UserListQuery>;

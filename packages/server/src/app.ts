@@ -1,0 +1,73 @@
+import { randomUUID } from 'node:crypto';
+import Fastify from 'fastify';
+import rateLimit from '@fastify/rate-limit';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { rateLimited } from '@alertautec/core';
+import { apiKeysRoutes } from './api-keys/routes.js';
+import { authRoutes } from './auth/routes.js';
+import { catalogRoutes } from './catalog/routes.js';
+import { registerAuthentication } from './http/authenticate.js';
+import { openApiRoute, registerDocs } from './http/docs.js';
+import { problem, sendProblem } from './http/problem.js';
+import type { App } from './http/types.js';
+import { schemaCompilers } from './http/validation.js';
+import { registerWeb, sendWebPage, wantsWebPage } from './http/web.js';
+import { createMetrics, recordHttpMetrics } from './ops/metrics.js';
+import { opsRoutes } from './ops/routes.js';
+import { defaultWebDir, type System } from './system.js';
+import { usersRoutes } from './users/routes.js';
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** Builds the HTTP app (not listening yet) over a System. */
+export async function buildApp(system: System): Promise<App> {
+  const { config, services } = system;
+  const app = Fastify({
+    logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers["x-api-key"]'] },
+    bodyLimit: config.bodyLimitBytes,
+    // A caller's X-Request-Id is kept (so logs join up across services) when it is sane.
+    genReqId: (request) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    trustProxy: false,
+    return503OnClosing: true,
+  }).withTypeProvider<TypeBoxTypeProvider>() as App;
+
+  app.setValidatorCompiler(schemaCompilers());
+  // JSON only: anything else is 415, not a string the schema then refuses.
+  app.removeContentTypeParser(['text/plain']);
+  app.setErrorHandler((error, request, reply) => sendProblem(reply, request, error as Error));
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  const metrics = createMetrics();
+  recordHttpMetrics(app, metrics);
+  await registerDocs(app);
+  await app.register(rateLimit, {
+    global: false,
+    hook: 'preHandler',
+    errorResponseBuilder: (_request, context) => rateLimited(context.ttl / 1000),
+  });
+  registerAuthentication(app, services);
+
+  const webServed = await registerWeb(app, config.webDir ?? defaultWebDir);
+  app.setNotFoundHandler((request, reply) => {
+    if (webServed && wantsWebPage(request)) return sendWebPage(reply);
+    return reply
+      .code(404)
+      .type('application/problem+json')
+      .send({ ...problem(404, 'route_not_found', `No route ${request.method} ${request.url.split('?')[0]}.`), instance: request.url.split('?')[0] });
+  });
+
+  openApiRoute(app);
+  opsRoutes(app, { store: system.store, metrics });
+  app.get('/.well-known/jwks.json', { schema: { tags: ['auth'], summary: 'Keys that verify access tokens' } }, async () => system.keys.jwks);
+  authRoutes(app, services.auth, { loginRateLimit: config.loginRateLimit });
+  usersRoutes(app, services.users);
+  apiKeysRoutes(app, services.apiKeys);
+  catalogRoutes(app, services.catalog);
+
+  return app;
+}

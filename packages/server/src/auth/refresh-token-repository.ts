@@ -1,0 +1,34 @@
+import type { Db } from '../store/executor.js';
+import type { RefreshTokensTable } from '../store/schema.js';
+
+export type RefreshTokenRow = RefreshTokensTable;
+
+export const refreshTokenRepository = {
+  insert: (db: Db, row: RefreshTokenRow) => db.insertInto('refresh_tokens').values(row).execute(),
+
+  findByHash: (db: Db, tokenHash: string) =>
+    db.selectFrom('refresh_tokens').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst(),
+
+  /**
+   * Marks a token used, atomically: true only for the one caller that rotated it, so two
+   * racing refreshes of the same token cannot both succeed.
+   */
+  markUsed: async (db: Db, id: string, at: number) => {
+    const result = await db
+      .updateTable('refresh_tokens')
+      .set({ used_at: at })
+      .where('id', '=', id)
+      .where('used_at', 'is', null)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  },
+
+  revokeFamily: (db: Db, familyId: string, at: number) =>
+    db.updateTable('refresh_tokens').set({ revoked_at: at }).where('family_id', '=', familyId).where('revoked_at', 'is', null).execute(),
+
+  revokeAllForUser: (db: Db, userId: string, at: number) =>
+    db.updateTable('refresh_tokens').set({ revoked_at: at }).where('user_id', '=', userId).where('revoked_at', 'is', null).execute(),
+
+  deleteExpired: (db: Db, before: number) => db.deleteFrom('refresh_tokens').where('expires_at', '<', before).execute(),
+};

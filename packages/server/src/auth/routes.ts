@@ -1,0 +1,99 @@
+import {
+  IntrospectBody,
+  Introspection,
+  LoginBody,
+  Me,
+  RefreshBody,
+  RegisterBody,
+  RegisterResponse,
+  TokenPair,
+} from '@alertautec/core/schemas';
+import { normalizeEmail } from '@alertautec/core';
+import type { FastifyRequest } from 'fastify';
+import { userOf } from '../http/authenticate.js';
+import { NoContent, problems } from '../http/responses.js';
+import type { App } from '../http/types.js';
+import { presentMe } from '../users/presenter.js';
+import type { AuthService } from './service.js';
+
+const tags = ['auth'];
+
+export interface AuthRouteOptions {
+  loginRateLimit: number;
+}
+
+export function authRoutes(app: App, auth: AuthService, options: AuthRouteOptions) {
+  app.post(
+    '/api/auth/register',
+    {
+      config: { auth: 'public', rateLimit: { max: 20, timeWindow: '1 minute' } },
+      schema: { tags, summary: 'Register a student account', body: RegisterBody, response: { 201: RegisterResponse, ...problems(409, 429) } },
+    },
+    async (request, reply) => reply.code(201).send({ user: presentMe(await auth.register(request.body)) }),
+  );
+
+  app.post(
+    '/api/auth/login',
+    {
+      config: {
+        auth: 'public',
+        // Per account and client address: slows guessing one password without locking
+        // the account for everyone else.
+        rateLimit: {
+          max: options.loginRateLimit,
+          timeWindow: '1 minute',
+          keyGenerator: (request: FastifyRequest) =>
+            `${request.ip}|${normalizeEmail(String((request.body as { email?: unknown } | undefined)?.email ?? ''))}`,
+        },
+      },
+      schema: { tags, summary: 'Sign in', body: LoginBody, response: { 200: TokenPair, ...problems(401, 403, 429) } },
+    },
+    async (request) => auth.login(request.body),
+  );
+
+  app.post(
+    '/api/auth/refresh',
+    {
+      config: { auth: 'public', rateLimit: { max: 60, timeWindow: '1 minute' } },
+      schema: {
+        tags,
+        summary: 'Exchange a refresh token for a new pair; the old one stops working',
+        body: RefreshBody,
+        response: { 200: TokenPair, ...problems(401, 429) },
+      },
+    },
+    async (request) => auth.refresh(request.body.refreshToken),
+  );
+
+  app.post(
+    '/api/auth/logout',
+    {
+      config: { auth: 'public' },
+      schema: { tags, summary: 'End the session the refresh token belongs to', body: RefreshBody, response: { 204: NoContent, ...problems() } },
+    },
+    async (request, reply) => {
+      await auth.logout(request.body.refreshToken);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/auth/me',
+    { schema: { tags, summary: 'The signed-in user', security: [{ bearer: [] }], response: { 200: Me, ...problems(401) } } },
+    async (request) => presentMe(await auth.me(userOf(request))),
+  );
+
+  app.post(
+    '/api/auth/introspect',
+    {
+      config: { auth: 'public', rateLimit: { max: 600, timeWindow: '1 minute' } },
+      schema: {
+        tags,
+        summary: 'Tell another service whether an access token is active, and for whom',
+        body: IntrospectBody,
+        response: { 200: Introspection, ...problems(429) },
+      },
+    },
+    async (request) => auth.introspect(request.body.token),
+  );
+}

@@ -1,0 +1,184 @@
+import { createHash, randomBytes } from 'node:crypto';
+import {
+  DomainError,
+  cleanText,
+  conflict,
+  normalizeEmail,
+  unauthenticated,
+  validationError,
+  type Role,
+  type UserActor,
+} from '@alertautec/core';
+import type { Introspection, LoginBody, RegisterBody } from '@alertautec/core/schemas';
+import { newId, type Clock } from '../adapters.js';
+import type { Db } from '../store/executor.js';
+import { isUniqueViolation } from '../store/executor.js';
+import { tenantsRepository } from '../tenants/repository.js';
+import { presentMe } from '../users/presenter.js';
+import { usersRepository, type UserRow } from '../users/repository.js';
+import type { AccessTokens } from './access-tokens.js';
+import type { PasswordHasher } from './passwords.js';
+import { refreshTokenRepository } from './refresh-token-repository.js';
+
+export interface AuthDeps {
+  db: Db;
+  clock: Clock;
+  passwords: PasswordHasher;
+  tokens: AccessTokens;
+  refreshTokenTtlSeconds: number;
+  allowedEmailDomains: readonly string[];
+}
+
+const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url');
+const invalidCredentials = () => unauthenticated('The e-mail or password is incorrect.', 'invalid_credentials');
+const invalidRefresh = (code: string) =>
+  unauthenticated('The refresh token is not valid; sign in again.', code);
+
+export type AuthService = ReturnType<typeof createAuthService>;
+
+export function createAuthService(deps: AuthDeps) {
+  const { db, clock, passwords, tokens } = deps;
+
+  async function issuePair(user: UserRow, familyId: string) {
+    const now = clock.now();
+    const refreshToken = `rt_${randomBytes(32).toString('base64url')}`;
+    await refreshTokenRepository.insert(db, {
+      id: newId(),
+      tenant_id: user.tenant_id,
+      user_id: user.id,
+      family_id: familyId,
+      token_hash: hashToken(refreshToken),
+      created_at: now,
+      expires_at: now + deps.refreshTokenTtlSeconds * 1000,
+      used_at: null,
+      revoked_at: null,
+    });
+    const accessToken = await tokens.issue({
+      id: user.id,
+      tenantId: user.tenant_id,
+      role: user.role as Role,
+      departmentId: user.department_id,
+    });
+    return { accessToken, refreshToken, expiresIn: tokens.ttlSeconds, user: presentMe(user) };
+  }
+
+  /** Loads the signed-in user: the database, not the token, decides role and standing. */
+  async function activeUser(tenantId: string, userId: string): Promise<UserRow | undefined> {
+    const user = await usersRepository.findById(db, tenantId, userId);
+    return user && user.disabled === 0 ? user : undefined;
+  }
+
+  return {
+    async register(body: RegisterBody): Promise<UserRow> {
+      const email = normalizeEmail(body.email);
+      const domain = email.split('@')[1] ?? '';
+      if (deps.allowedEmailDomains.length > 0 && !deps.allowedEmailDomains.includes(domain)) {
+        throw validationError(
+          'Registration is open only to the campus e-mail domains.',
+          [{ path: '/email', message: `must end in @${deps.allowedEmailDomains.join(' or @')}` }],
+          'email_domain_not_allowed',
+        );
+      }
+      const tenant = await tenantsRepository.findDefault(db);
+      if (!tenant) throw new Error('No tenant exists; the bootstrap did not run');
+      const now = clock.now();
+      const row: UserRow = {
+        id: newId(),
+        tenant_id: tenant.id,
+        email,
+        name: cleanText(body.name),
+        password_hash: await passwords.hash(body.password),
+        role: 'student',
+        department_id: null,
+        disabled: 0,
+        created_at: now,
+        updated_at: now,
+      };
+      try {
+        await usersRepository.insert(db, row);
+      } catch (error) {
+        if (isUniqueViolation(error)) throw conflict('An account with this e-mail already exists.', 'email_taken');
+        throw error;
+      }
+      return row;
+    },
+
+    async login(body: LoginBody) {
+      const user = await usersRepository.findByEmail(db, normalizeEmail(body.email));
+      // Unknown accounts cost the same scrypt work as known ones: timing tells nothing.
+      if (!user) {
+        await passwords.verifyDummy(body.password);
+        throw invalidCredentials();
+      }
+      if (!(await passwords.verify(body.password, user.password_hash))) throw invalidCredentials();
+      if (user.disabled) throw new DomainError('forbidden', 'account_disabled', 'This account has been disabled.');
+      return issuePair(user, newId());
+    },
+
+    async refresh(refreshToken: string) {
+      const row = await refreshTokenRepository.findByHash(db, hashToken(refreshToken));
+      const now = clock.now();
+      if (!row) throw invalidRefresh('invalid_refresh_token');
+      if (row.revoked_at !== null) throw invalidRefresh('refresh_token_revoked');
+      if (row.used_at !== null) {
+        // A rotated token came back: someone holds a copy. End the whole session family.
+        await refreshTokenRepository.revokeFamily(db, row.family_id, now);
+        throw invalidRefresh('refresh_token_reused');
+      }
+      if (row.expires_at <= now) throw invalidRefresh('refresh_token_expired');
+      const user = await activeUser(row.tenant_id, row.user_id);
+      if (!user) {
+        await refreshTokenRepository.revokeFamily(db, row.family_id, now);
+        throw invalidRefresh('invalid_refresh_token');
+      }
+      if (!(await refreshTokenRepository.markUsed(db, row.id, now))) {
+        await refreshTokenRepository.revokeFamily(db, row.family_id, now);
+        throw invalidRefresh('refresh_token_reused');
+      }
+      return issuePair(user, row.family_id);
+    },
+
+    async logout(refreshToken: string): Promise<void> {
+      const row = await refreshTokenRepository.findByHash(db, hashToken(refreshToken));
+      if (row) await refreshTokenRepository.revokeFamily(db, row.family_id, clock.now());
+    },
+
+    /** Verifies an access token and returns who it speaks for, as the database has them now. */
+    async actorFromAccessToken(token: string): Promise<UserActor & { exp: number }> {
+      const claims = await tokens.verify(token);
+      const user = await activeUser(claims.tenantId, claims.userId);
+      if (!user) throw unauthenticated('The account behind this token is no longer active.', 'invalid_token');
+      return {
+        kind: 'user',
+        userId: user.id,
+        tenantId: user.tenant_id,
+        role: user.role as Role,
+        departmentId: user.department_id,
+        exp: claims.exp,
+      };
+    },
+
+    async introspect(token: string): Promise<Introspection> {
+      try {
+        const actor = await this.actorFromAccessToken(token);
+        return {
+          active: true,
+          sub: actor.userId,
+          role: actor.role,
+          departmentId: actor.departmentId,
+          tenantId: actor.tenantId,
+          exp: actor.exp,
+        };
+      } catch (error) {
+        if (error instanceof DomainError) return { active: false };
+        throw error;
+      }
+    },
+
+    me: async (actor: UserActor) => {
+      const user = await usersRepository.findById(db, actor.tenantId, actor.userId);
+      if (!user) throw unauthenticated();
+      return user;
+    },
+  };
+}

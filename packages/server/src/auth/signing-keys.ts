@@ -1,0 +1,43 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { exportJWK, generateKeyPair, importJWK, type JWK, type CryptoKey } from 'jose';
+
+/**
+ * ES256 signing keys, generated on first start and kept in DATA_DIR/keys. Processes that
+ * share DATA_DIR share the keys; if two start at once, the first file written wins.
+ */
+export interface SigningKeys {
+  kid: string;
+  privateKey: CryptoKey;
+  publicKey: CryptoKey;
+  jwks: { keys: JWK[] };
+}
+
+interface StoredKey {
+  kid: string;
+  privateJwk: JWK;
+  publicJwk: JWK;
+}
+
+async function createKeyFile(file: string): Promise<void> {
+  const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
+  const kid = `es256-${Date.now().toString(36)}`;
+  const stored: StoredKey = { kid, privateJwk: await exportJWK(privateKey), publicJwk: await exportJWK(publicKey) };
+  try {
+    await fs.writeFile(file, JSON.stringify(stored, null, 2), { flag: 'wx', mode: 0o600 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+}
+
+export async function loadSigningKeys(dataDir: string): Promise<SigningKeys> {
+  const dir = path.join(dataDir, 'keys');
+  await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+  const file = path.join(dir, 'signing-key.json');
+  await createKeyFile(file);
+  const stored = JSON.parse(await fs.readFile(file, 'utf8')) as StoredKey;
+  const privateKey = (await importJWK(stored.privateJwk, 'ES256')) as CryptoKey;
+  const publicKey = (await importJWK(stored.publicJwk, 'ES256')) as CryptoKey;
+  const { kty, crv, x, y } = stored.publicJwk;
+  return { kid: stored.kid, privateKey, publicKey, jwks: { keys: [{ kty, crv, x, y, kid: stored.kid, alg: 'ES256', use: 'sig' }] } };
+}

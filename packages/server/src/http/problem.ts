@@ -1,0 +1,96 @@
+import { STATUS_CODES } from 'node:http';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { isDomainError, type ErrorKind, type FieldError } from '@alertautec/core';
+
+/** Every error leaves the server here, as RFC 9457 problem+json. */
+export interface ProblemBody {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: string;
+  instance?: string;
+  errors?: FieldError[];
+}
+
+const STATUS_BY_KIND: Record<ErrorKind, number> = {
+  validation: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  precondition_failed: 412,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  rate_limited: 429,
+};
+
+export function problem(status: number, code: string, detail: string, errors?: FieldError[]): ProblemBody {
+  return {
+    type: `urn:alertautec:problem:${code}`,
+    title: STATUS_CODES[status] ?? 'Error',
+    status,
+    detail,
+    code,
+    ...(errors ? { errors } : {}),
+  };
+}
+
+interface AjvError {
+  instancePath: string;
+  message?: string;
+  keyword: string;
+  params: Record<string, unknown>;
+}
+
+function fieldErrors(validation: AjvError[]): FieldError[] {
+  return validation.map((error) => {
+    const child = error.params.missingProperty ?? error.params.additionalProperty;
+    const path = child === undefined ? error.instancePath || '/' : `${error.instancePath}/${String(child)}`;
+    const message =
+      error.keyword === 'additionalProperties' ? 'is not an accepted field' : error.message ?? 'is not valid';
+    return { path, message };
+  });
+}
+
+// Fastify's own errors for requests it cannot even parse.
+const FASTIFY_CODES: Record<string, [number, string, string]> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, 'unsupported_media_type', 'Send JSON with Content-Type: application/json.'],
+  FST_ERR_CTP_BODY_TOO_LARGE: [413, 'payload_too_large', 'The request body is too large.'],
+  FST_ERR_CTP_EMPTY_JSON_BODY: [400, 'malformed_json', 'The request body is empty but its Content-Type says JSON.'],
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, 'bad_request', 'The Content-Length does not match the body.'],
+  FST_ERR_CTP_INVALID_JSON_BODY: [400, 'malformed_json', 'The request body is not valid JSON.'],
+};
+
+export function toProblem(error: FastifyError | Error): ProblemBody & { retryAfter?: number } {
+  if (isDomainError(error)) {
+    const status = STATUS_BY_KIND[error.kind];
+    return { ...problem(status, error.code, error.message, error.details.errors), retryAfter: error.details.retryAfterSeconds };
+  }
+  const fastifyError = error as FastifyError & { validation?: AjvError[]; validationContext?: string };
+  if (fastifyError.validation) {
+    const where = fastifyError.validationContext ?? 'request';
+    return problem(400, 'validation_failed', `The ${where} is not valid.`, fieldErrors(fastifyError.validation));
+  }
+  const known = fastifyError.code ? FASTIFY_CODES[fastifyError.code] : undefined;
+  if (known) return problem(...known);
+  if (error instanceof SyntaxError && fastifyError.statusCode === 400) {
+    return problem(400, 'malformed_json', 'The request body is not valid JSON.');
+  }
+  const status = fastifyError.statusCode;
+  if (status && status >= 400 && status < 500) {
+    return problem(status, status === 429 ? 'rate_limited' : 'bad_request', error.message);
+  }
+  return problem(500, 'internal_error', 'Something went wrong on our side; it has been logged.');
+}
+
+export function sendProblem(reply: FastifyReply, request: FastifyRequest, error: FastifyError | Error) {
+  const { retryAfter, ...body } = toProblem(error);
+  if (body.status >= 500) request.log.error({ err: error }, 'request failed');
+  if (retryAfter !== undefined) reply.header('retry-after', String(Math.max(1, Math.ceil(retryAfter))));
+  if (body.status === 401) reply.header('www-authenticate', `Bearer error="${body.code === 'unauthenticated' ? 'invalid_request' : 'invalid_token'}"`);
+  return reply
+    .status(body.status)
+    .type('application/problem+json')
+    .send({ ...body, instance: request.url.split('?')[0] });
+}

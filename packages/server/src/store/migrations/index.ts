@@ -1,0 +1,7 @@
+import type { Migration } from 'kysely';
+import * as foundation from './0001-foundation.js';
+
+/** Every migration, in order. Bundled in code so a build carries its schema with it. */
+export const migrations: Record<string, Migration> = {
+  '0001-foundation': foundation,
+};

@@ -1,0 +1,88 @@
+/**
+ * Table shapes as Kysely sees them. Portable across SQLite and PostgreSQL: times are
+ * epoch milliseconds (bigint), flags are 0/1 integers, structured values are JSON text.
+ */
+export interface TenantsTable {
+  id: string;
+  name: string;
+  created_at: number;
+}
+
+export interface UsersTable {
+  id: string;
+  tenant_id: string;
+  email: string;
+  name: string;
+  password_hash: string;
+  role: string;
+  department_id: string | null;
+  disabled: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface RefreshTokensTable {
+  id: string;
+  tenant_id: string;
+  user_id: string;
+  family_id: string;
+  token_hash: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  tenant_id: string;
+  name: string;
+  scopes: string;
+  prefix: string;
+  key_hash: string;
+  created_by: string;
+  created_at: number;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface DepartmentsTable {
+  id: string;
+  tenant_id: string;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface CategoriesTable {
+  tenant_id: string;
+  code: string;
+  name: string;
+  department_id: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface LocationsTable {
+  tenant_id: string;
+  code: string;
+  name: string;
+  building: string;
+  floor: string;
+  lat: number | null;
+  lng: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface Database {
+  tenants: TenantsTable;
+  users: UsersTable;
+  refresh_tokens: RefreshTokensTable;
+  api_keys: ApiKeysTable;
+  departments: DepartmentsTable;
+  categories: CategoriesTable;
+  locations: LocationsTable;
+}

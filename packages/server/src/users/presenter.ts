@@ -1,0 +1,19 @@
+import type { Me, User } from '@alertautec/core/schemas';
+import { toIso } from '../adapters.js';
+import type { UserRow } from './repository.js';
+
+export const presentMe = (row: UserRow): Me => ({
+  id: row.id,
+  email: row.email,
+  name: row.name,
+  role: row.role as Me['role'],
+  departmentId: row.department_id,
+  tenantId: row.tenant_id,
+});
+
+export const presentUser = (row: UserRow): User => ({
+  ...presentMe(row),
+  disabled: row.disabled === 1,
+  createdAt: toIso(row.created_at),
+  updatedAt: toIso(row.updated_at),
+});

@@ -1,0 +1,115 @@
+import {
+  assertCan,
+  cleanText,
+  conflict,
+  normalizeEmail,
+  notFound,
+  roleNeedsDepartment,
+  validationError,
+  type Actor,
+  type Role,
+} from '@alertautec/core';
+import type { CreateUserBody, UpdateUserBody, UserListQuery } from '@alertautec/core/schemas';
+import { newId, type Clock } from '../adapters.js';
+import type { PasswordHasher } from '../auth/passwords.js';
+import { refreshTokenRepository } from '../auth/refresh-token-repository.js';
+import { departmentsRepository } from '../catalog/repository.js';
+import { decodeCursor, isString, pageOf } from '../store/pagination.js';
+import { isUniqueViolation, type Db } from '../store/executor.js';
+import { presentUser } from './presenter.js';
+import { usersRepository, type UserRow } from './repository.js';
+
+export interface UsersDeps {
+  db: Db;
+  clock: Clock;
+  passwords: PasswordHasher;
+}
+
+export type UsersService = ReturnType<typeof createUsersService>;
+
+export function createUsersService({ db, clock, passwords }: UsersDeps) {
+  async function checkDepartment(tenantId: string, role: Role, departmentId: string | null) {
+    if (roleNeedsDepartment(role) && !departmentId) {
+      throw validationError('Staff accounts need a department.', [{ path: '/departmentId', message: 'is required for staff' }]);
+    }
+    if (role === 'student' && departmentId) {
+      throw validationError('Students do not belong to a department.', [{ path: '/departmentId', message: 'must be null for students' }]);
+    }
+    if (departmentId && !(await departmentsRepository.findById(db, tenantId, departmentId))) {
+      throw validationError('The department does not exist.', [{ path: '/departmentId', message: 'unknown department' }], 'unknown_department');
+    }
+  }
+
+  async function findInTenant(actor: Actor, id: string): Promise<UserRow> {
+    const user = await usersRepository.findById(db, actor.tenantId, id);
+    if (!user) throw notFound('User');
+    return user;
+  }
+
+  return {
+    async list(actor: Actor, query: UserListQuery) {
+      assertCan(actor, 'users:manage');
+      const limit = query.limit ?? 50;
+      const rows = await usersRepository.list(db, actor.tenantId, {
+        limit,
+        afterId: decodeCursor(query.cursor, isString),
+        role: query.role,
+        departmentId: query.departmentId,
+      });
+      return pageOf(rows, limit, presentUser, (row) => row.id);
+    },
+
+    async create(actor: Actor, body: CreateUserBody) {
+      assertCan(actor, 'users:manage');
+      const departmentId = body.departmentId ?? null;
+      await checkDepartment(actor.tenantId, body.role, departmentId);
+      const now = clock.now();
+      const row: UserRow = {
+        id: newId(),
+        tenant_id: actor.tenantId,
+        email: normalizeEmail(body.email),
+        name: cleanText(body.name),
+        password_hash: await passwords.hash(body.password),
+        role: body.role,
+        department_id: departmentId,
+        disabled: 0,
+        created_at: now,
+        updated_at: now,
+      };
+      try {
+        await usersRepository.insert(db, row);
+      } catch (error) {
+        if (isUniqueViolation(error)) throw conflict('An account with this e-mail already exists.', 'email_taken');
+        throw error;
+      }
+      return presentUser(row);
+    },
+
+    async update(actor: Actor, id: string, body: UpdateUserBody) {
+      assertCan(actor, 'users:manage');
+      const user = await findInTenant(actor, id);
+      const role = body.role ?? (user.role as Role);
+      const departmentId = body.departmentId !== undefined ? body.departmentId : role === 'student' ? null : user.department_id;
+      await checkDepartment(actor.tenantId, role, departmentId);
+      const disabled = body.disabled === undefined ? user.disabled : body.disabled ? 1 : 0;
+
+      const losesAdmin = user.role === 'admin' && user.disabled === 0 && (role !== 'admin' || disabled === 1);
+      if (losesAdmin && (await usersRepository.countActiveAdmins(db, actor.tenantId)) <= 1) {
+        throw conflict('The last active admin cannot be demoted or disabled.', 'last_admin');
+      }
+      const now = clock.now();
+      const patch = {
+        role,
+        department_id: departmentId,
+        disabled,
+        name: body.name === undefined ? user.name : cleanText(body.name),
+        updated_at: now,
+      };
+      await db.transaction().execute(async (trx) => {
+        await usersRepository.update(trx, actor.tenantId, id, patch);
+        if (disabled === 1 && user.disabled === 0) await refreshTokenRepository.revokeAllForUser(trx, id, now);
+      });
+      return presentUser({ ...user, ...patch });
+    },
+  };
+}
