@@ -1,0 +1,114 @@
+import fs from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { buildApp } from '../../src/app.js';
+import type { Clock } from '../../src/adapters.js';
+import { loadConfig, type Config } from '../../src/config.js';
+import type { App } from '../../src/http/types.js';
+import type { DialectName } from '../../src/store/db.js';
+import { createSystem, type System } from '../../src/system.js';
+import { createTestDatabase, type TestDatabase } from './databases.js';
+
+export const ADMIN = { email: 'admin@test.example', password: 'admin-password-1' };
+
+/** A clock the test moves by hand. */
+export function manualClock(start = Date.now()): Clock & { advance(ms: number): void } {
+  let now = start;
+  return { now: () => now, advance: (ms) => void (now += ms) };
+}
+
+export interface TestApp {
+  url: string;
+  app: App;
+  system: System;
+  config: Config;
+  database: TestDatabase;
+  /** fetch against the server, JSON in and out. */
+  request(method: string, path: string, options?: RequestOptions): Promise<TestResponse>;
+  /** Signs in and returns the access token. */
+  login(email: string, password: string): Promise<string>;
+  adminToken(): Promise<string>;
+  close(): Promise<void>;
+}
+
+export interface RequestOptions {
+  token?: string;
+  body?: unknown;
+  /** A raw body sent as is (with its own content type). */
+  raw?: string | Buffer;
+  headers?: Record<string, string>;
+}
+
+export interface TestResponse {
+  status: number;
+  headers: Headers;
+  // Tests look into answers freely; the schemas are what they check.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  body: any;
+  text: string;
+}
+
+export interface StartOptions {
+  env?: Record<string, string>;
+  dialect?: DialectName;
+  clock?: Clock;
+}
+
+/** Starts a real server on a free port over a fresh database (SQLite unless told). */
+export async function startApp(options: StartOptions = {}): Promise<TestApp> {
+  const database = await createTestDatabase(options.dialect ?? 'sqlite');
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATA_DIR: database.dataDir,
+    LOG_LEVEL: 'silent',
+    ALERTA_DEMO: '0',
+    PASSWORD_HASH_COST: '12',
+    ALERTA_ADMIN_EMAIL: ADMIN.email,
+    ALERTA_ADMIN_PASSWORD: ADMIN.password,
+    ...(database.databaseUrl ? { DATABASE_URL: database.databaseUrl } : {}),
+    ...options.env,
+  });
+  const system = await createSystem(config, { clock: options.clock, databaseSchema: database.schema });
+  const app = await buildApp(system);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+
+  const request = async (method: string, path: string, opts: RequestOptions = {}): Promise<TestResponse> => {
+    const headers: Record<string, string> = { ...opts.headers };
+    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+    let body: string | Buffer | undefined;
+    if (opts.raw !== undefined) body = opts.raw;
+    else if (opts.body !== undefined) {
+      body = JSON.stringify(opts.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    const response = await fetch(url + path, { method, headers, body });
+    const text = await response.text();
+    let parsed: unknown = undefined;
+    if (text && /json/.test(response.headers.get('content-type') ?? '')) parsed = JSON.parse(text);
+    return { status: response.status, headers: response.headers, body: parsed, text };
+  };
+
+  const login = async (email: string, password: string) => {
+    const response = await request('POST', '/api/auth/login', { body: { email, password } });
+    if (response.status !== 200) throw new Error(`login ${email} failed: ${response.status} ${response.text}`);
+    return response.body.accessToken as string;
+  };
+
+  let adminToken: string | undefined;
+  return {
+    url,
+    app,
+    system,
+    config,
+    database,
+    request,
+    login,
+    adminToken: async () => (adminToken ??= await login(ADMIN.email, ADMIN.password)),
+    close: async () => {
+      await app.close();
+      await system.close();
+      await database.drop();
+      fs.rmSync(database.dataDir, { recursive: true, force: true });
+    },
+  };
+}
