@@ -21,7 +21,7 @@ const files = named.length > 0 ? named : fs.readdirSync(path.join(root, 'package
 
 const result = spawnSync(
   process.execPath,
-  ['--conditions=source', '--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=120000', '--test-reporter=spec', ...files],
+  ['--conditions=source', '--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=120000', '--test-reporter=./scripts/reporter.mjs', ...files],
   { stdio: 'inherit', cwd: root },
 );
 process.exit(result.status ?? 1);
