@@ -20,13 +20,25 @@ interface StoredKey {
 }
 
 async function createKeyFile(file: string): Promise<void> {
+  try {
+    await fs.access(file);
+    return;
+  } catch {
+    // not there yet: create it
+  }
   const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
   const kid = `es256-${Date.now().toString(36)}`;
   const stored: StoredKey = { kid, privateJwk: await exportJWK(privateKey), publicJwk: await exportJWK(publicKey) };
+  // Written whole to a private temporary file, then linked into place: a process starting
+  // at the same moment sees either no key file or a complete one, and the first link wins.
+  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+  await fs.writeFile(tmp, JSON.stringify(stored, null, 2), { mode: 0o600 });
   try {
-    await fs.writeFile(file, JSON.stringify(stored, null, 2), { flag: 'wx', mode: 0o600 });
+    await fs.link(tmp, file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  } finally {
+    await fs.rm(tmp, { force: true });
   }
 }
 
