@@ -6,3 +6,10 @@ export * from './catalog/location-search.js';
 export * from './catalog/default-catalog.js';
 export * from './catalog/demo-campus.js';
 
+export * from './incidents/model.js';
+export * from './incidents/sla.js';
+export * from './incidents/visibility.js';
+export * from './incidents/lifecycle.js';
+export * from './incidents/events.js';
+export * from './incidents/geo.js';
+export * from './incidents/duplicates.js';

@@ -9,13 +9,14 @@ export type Permission =
   | 'users:manage'
   | 'catalog:manage'
   | 'apiKeys:manage'
-  | 'realtime:publish';
+  | 'realtime:publish'
+  | 'incidents:assign';
 
 const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   student: [],
   staff: [],
   authority: [],
-  admin: ['users:manage', 'catalog:manage', 'apiKeys:manage', 'realtime:publish'],
+  admin: ['users:manage', 'catalog:manage', 'apiKeys:manage', 'realtime:publish', 'incidents:assign'],
 };
 
 const SCOPE_PERMISSIONS: Record<ApiKeyScope, readonly Permission[]> = {

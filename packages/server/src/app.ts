@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import Fastify from 'fastify';
+import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { rateLimited } from '@alertautec/core';
@@ -15,6 +16,7 @@ import { registerWeb, sendWebPage, wantsWebPage } from './http/web.js';
 import { createMetrics, recordHttpMetrics } from './ops/metrics.js';
 import { opsRoutes } from './ops/routes.js';
 import { defaultWebDir, type System } from './system.js';
+import { incidentsRoutes } from './incidents/routes.js';
 import { usersRoutes } from './users/routes.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -50,6 +52,8 @@ export async function buildApp(system: System): Promise<App> {
     hook: 'preHandler',
     errorResponseBuilder: (_request, context) => rateLimited(context.ttl / 1000),
   });
+  // Uploads are streamed to the blob store; per-file limits are set by the route.
+  await app.register(multipart, { limits: { fileSize: config.attachmentMaxBytes, files: 1, fields: 0, parts: 1 } });
   registerAuthentication(app, services);
 
   const webServed = await registerWeb(app, config.webDir ?? defaultWebDir);
@@ -68,6 +72,7 @@ export async function buildApp(system: System): Promise<App> {
   usersRoutes(app, services.users);
   apiKeysRoutes(app, services.apiKeys);
   catalogRoutes(app, services.catalog);
+  incidentsRoutes(app, services.incidents, services.attachments);
 
   return app;
 }

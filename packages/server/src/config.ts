@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { DEFAULT_SLA, type SlaPolicy } from '@alertautec/core';
 
 /**
  * The one place that reads the environment. Everything else receives a typed Config.
@@ -22,6 +23,9 @@ export interface Config {
   /** Failed-or-not login attempts allowed per e-mail and client address per minute. */
   loginRateLimit: number;
   bodyLimitBytes: number;
+  attachmentMaxBytes: number;
+  /** Seconds each urgency may wait to be acknowledged. */
+  sla: SlaPolicy;
   webDir: string | null;
 }
 
@@ -123,6 +127,13 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     refreshTokenTtlSeconds: integer(env, 'REFRESH_TOKEN_TTL_SECONDS', 30 * 86_400, 60, 365 * 86_400),
     loginRateLimit: integer(env, 'LOGIN_RATE_LIMIT', 10, 1, 10_000),
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 1_048_576, 1_024, 64 * 1_048_576),
+    attachmentMaxBytes: integer(env, 'ATTACHMENT_MAX_BYTES', 10 * 1_048_576, 1_024, 100 * 1_048_576),
+    sla: {
+      critical: integer(env, 'SLA_CRITICAL_MINUTES', DEFAULT_SLA.critical / 60, 1, 100_000) * 60,
+      high: integer(env, 'SLA_HIGH_MINUTES', DEFAULT_SLA.high / 60, 1, 100_000) * 60,
+      medium: integer(env, 'SLA_MEDIUM_MINUTES', DEFAULT_SLA.medium / 60, 1, 100_000) * 60,
+      low: integer(env, 'SLA_LOW_MINUTES', DEFAULT_SLA.low / 60, 1, 100_000) * 60,
+    },
     webDir: webDir ? path.resolve(cwd, webDir) : null,
   };
 }

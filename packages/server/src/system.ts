@@ -5,10 +5,13 @@ import { createAccessTokens } from './auth/access-tokens.js';
 import { createPasswordHasher } from './auth/passwords.js';
 import { createAuthService } from './auth/service.js';
 import { loadSigningKeys, type SigningKeys } from './auth/signing-keys.js';
+import { createFilesystemBlobStore } from './blobs/filesystem.js';
 import { createCatalogService } from './catalog/service.js';
 import type { Config } from './config.js';
 import { openStore, type Store } from './store/db.js';
 import { bootstrap, type BootstrapResult } from './tenants/bootstrap.js';
+import { createAttachmentsService } from './incidents/attachments.js';
+import { createIncidentsService } from './incidents/service.js';
 import { createUsersService } from './users/service.js';
 
 /**
@@ -31,12 +34,17 @@ export interface SystemOptions {
   databaseSchema?: string;
 }
 
-function createServices(deps: Parameters<typeof createAuthService>[0]) {
+function createServices(deps: Parameters<typeof createAuthService>[0] & { config: Config }) {
+  const { config } = deps;
+  const incidents = createIncidentsService({ ...deps, sla: config.sla });
+  const blobs = createFilesystemBlobStore(config.dataDir);
   return {
     auth: createAuthService(deps),
     users: createUsersService(deps),
     apiKeys: createApiKeysService(deps),
     catalog: createCatalogService(deps),
+    incidents,
+    attachments: createAttachmentsService({ ...deps, blobs, incidents, maxBytes: config.attachmentMaxBytes }),
   };
 }
 
@@ -56,6 +64,7 @@ export async function createSystem(config: Config, options: SystemOptions = {}):
       tokens,
       refreshTokenTtlSeconds: config.refreshTokenTtlSeconds,
       allowedEmailDomains: config.allowedEmailDomains,
+      config,
     });
     const boot = await bootstrap({ db: store.db, clock, passwords }, config);
     return { config, store, clock, keys, boot, services, close: () => store.close() };

@@ -3,3 +3,4 @@ export * from './auth.js';
 export * from './users.js';
 export * from './api-keys.js';
 export * from './catalog.js';
+export * from './incidents.js';

@@ -77,7 +77,74 @@ export interface LocationsTable {
   updated_at: number;
 }
 
+export interface IncidentsTable {
+  id: string;
+  tenant_id: string;
+  category: string;
+  title: string;
+  description: string;
+  urgency: string;
+  status: string;
+  location_code: string | null;
+  location_text: string | null;
+  lat: number | null;
+  lng: number | null;
+  department_id: string | null;
+  reporter_id: string;
+  anonymous: number;
+  created_at: number;
+  updated_at: number;
+  acknowledged_at: number | null;
+  resolved_at: number | null;
+  sla_due_at: number;
+  version: number;
+  /** Accent- and case-folded title, description and place, for `q` search. */
+  search_text: string;
+}
+
+export interface LogHeadsTable {
+  tenant_id: string;
+  seq: number;
+}
+
+export interface IncidentEventsTable {
+  tenant_id: string;
+  seq: number;
+  incident_id: string;
+  type: string;
+  at: number;
+  actor_id: string | null;
+  internal: number;
+  payload: string;
+}
+
+export interface AttachmentsTable {
+  id: string;
+  tenant_id: string;
+  incident_id: string;
+  filename: string;
+  content_type: string;
+  size: number;
+  storage_key: string;
+  uploaded_by: string;
+  created_at: number;
+}
+
+export interface IdempotencyKeysTable {
+  user_id: string;
+  key: string;
+  tenant_id: string;
+  request_hash: string;
+  incident_id: string;
+  created_at: number;
+}
+
 export interface Database {
+  incidents: IncidentsTable;
+  log_heads: LogHeadsTable;
+  incident_events: IncidentEventsTable;
+  attachments: AttachmentsTable;
+  idempotency_keys: IdempotencyKeysTable;
   tenants: TenantsTable;
   users: UsersTable;
   refresh_tokens: RefreshTokensTable;

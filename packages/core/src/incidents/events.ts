@@ -1,0 +1,160 @@
+import type { UserActor } from '../roles.js';
+import type { Incident, Status, Urgency } from './model.js';
+import { canSeeInternal, canSeeReporter } from './visibility.js';
+
+/**
+ * The event catalogue: every change to an incident is one of these, appended to the log
+ * in the same transaction as the change. Shared by the server, the SDK and the web app.
+ */
+export interface IncidentEventPayloads {
+  IncidentCreated: {
+    reporterId: string | null;
+    category: string;
+    title: string;
+    locationCode: string | null;
+    locationText: string | null;
+    urgency: Urgency;
+    status: Status;
+    departmentId: string | null;
+    createdAt: string;
+  };
+  IncidentStatusChanged: { status: Status; previousStatus: Status; updatedBy: string | null; updatedAt: string; note?: string };
+  CommentAdded: { commentId: string; text: string; internal: boolean; authorId: string | null };
+  DepartmentAssigned: { departmentId: string | null; previousDepartmentId: string | null };
+  AttachmentAdded: { attachmentId: string; filename: string; contentType: string; size: number };
+  IncidentEscalated: {
+    reason: 'sla_breach' | 'manual';
+    slaDueAt: string;
+    status: 'escalated';
+    previousStatus: Status;
+    updatedBy: string | null;
+    updatedAt: string;
+    note?: string;
+  };
+}
+
+export type IncidentEventType = keyof IncidentEventPayloads;
+export const INCIDENT_EVENT_TYPES: readonly IncidentEventType[] = [
+  'IncidentCreated',
+  'IncidentStatusChanged',
+  'CommentAdded',
+  'DepartmentAssigned',
+  'AttachmentAdded',
+  'IncidentEscalated',
+];
+
+export type IncidentEvent = {
+  [K in IncidentEventType]: { seq: number; type: K; id: string; at: string; actorId: string | null } & IncidentEventPayloads[K];
+}[IncidentEventType];
+
+/** An event about to be appended: the log assigns `seq` and `at`. */
+export interface NewEvent<K extends IncidentEventType = IncidentEventType> {
+  type: K;
+  incidentId: string;
+  actorId: string | null;
+  payload: IncidentEventPayloads[K];
+  /** Internal comments are hidden from students. */
+  internal: boolean;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export function incidentCreatedEvent(incident: Incident): NewEvent<'IncidentCreated'> {
+  return {
+    type: 'IncidentCreated',
+    incidentId: incident.id,
+    actorId: incident.reporterId,
+    internal: false,
+    payload: {
+      reporterId: incident.reporterId,
+      category: incident.category,
+      title: incident.title,
+      locationCode: incident.locationCode,
+      locationText: incident.locationText,
+      urgency: incident.urgency,
+      status: incident.status,
+      departmentId: incident.departmentId,
+      createdAt: iso(incident.createdAt),
+    },
+  };
+}
+
+/** A status change; a move to `escalated` is recorded as IncidentEscalated. */
+export function statusChangeEvent(
+  before: Incident,
+  after: Incident,
+  actorId: string | null,
+  note: string | undefined,
+  reason: 'sla_breach' | 'manual' = 'manual',
+): NewEvent<'IncidentStatusChanged'> | NewEvent<'IncidentEscalated'> {
+  const common = {
+    previousStatus: before.status,
+    updatedBy: actorId,
+    updatedAt: iso(after.updatedAt),
+    ...(note !== undefined ? { note } : {}),
+  };
+  if (after.status === 'escalated') {
+    return {
+      type: 'IncidentEscalated',
+      incidentId: after.id,
+      actorId,
+      internal: false,
+      payload: { reason, slaDueAt: iso(after.slaDueAt), status: 'escalated', ...common },
+    };
+  }
+  return { type: 'IncidentStatusChanged', incidentId: after.id, actorId, internal: false, payload: { status: after.status, ...common } };
+}
+
+export const commentAddedEvent = (incidentId: string, commentId: string, authorId: string, text: string, internal: boolean): NewEvent<'CommentAdded'> => ({
+  type: 'CommentAdded',
+  incidentId,
+  actorId: authorId,
+  internal,
+  payload: { commentId, text, internal, authorId },
+});
+
+export const departmentAssignedEvent = (
+  incidentId: string,
+  actorId: string,
+  departmentId: string | null,
+  previousDepartmentId: string | null,
+): NewEvent<'DepartmentAssigned'> => ({
+  type: 'DepartmentAssigned',
+  incidentId,
+  actorId,
+  internal: false,
+  payload: { departmentId, previousDepartmentId },
+});
+
+export const attachmentAddedEvent = (
+  incidentId: string,
+  actorId: string,
+  attachment: { id: string; filename: string; contentType: string; size: number },
+): NewEvent<'AttachmentAdded'> => ({
+  type: 'AttachmentAdded',
+  incidentId,
+  actorId,
+  internal: false,
+  payload: { attachmentId: attachment.id, filename: attachment.filename, contentType: attachment.contentType, size: attachment.size },
+});
+
+const PERSON_FIELDS = ['actorId', 'reporterId', 'updatedBy', 'authorId'] as const;
+
+/**
+ * Shapes one logged event for one viewer: null when they may not see it (internal
+ * comments for students), and the reporter's identity hidden on anonymous incidents.
+ */
+export function eventForViewer(
+  viewer: UserActor,
+  event: IncidentEvent,
+  internal: boolean,
+  incident: Pick<Incident, 'anonymous' | 'reporterId'>,
+): IncidentEvent | null {
+  if (internal && !canSeeInternal(viewer)) return null;
+  if (canSeeReporter(viewer, incident)) return event;
+  const redacted: Record<string, unknown> = { ...event };
+  for (const field of PERSON_FIELDS) {
+    if (field in redacted && redacted[field] === incident.reporterId) redacted[field] = null;
+  }
+  return redacted as IncidentEvent;
+}

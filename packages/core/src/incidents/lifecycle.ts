@@ -1,0 +1,75 @@
+import { DomainError, forbidden } from '../errors.js';
+import type { UserActor } from '../roles.js';
+import type { Incident, Status } from './model.js';
+import { canSeeIncident } from './visibility.js';
+
+/** The lifecycle graph of the contract. `closed` and `rejected` are final. */
+export const TRANSITIONS: Readonly<Record<Status, readonly Status[]>> = {
+  pending: ['in_progress', 'escalated', 'resolved', 'rejected'],
+  in_progress: ['escalated', 'resolved'],
+  escalated: ['in_progress', 'resolved'],
+  resolved: ['closed', 'in_progress'],
+  closed: [],
+  rejected: [],
+};
+
+type Move = `${Status}->${Status}`;
+
+// Staff work their department's incidents: take, resolve, reopen, close. Escalating and
+// rejecting are decisions for authorities.
+const STAFF_MOVES: readonly Move[] = [
+  'pending->in_progress',
+  'pending->resolved',
+  'in_progress->resolved',
+  'escalated->in_progress',
+  'escalated->resolved',
+  'resolved->in_progress',
+  'resolved->closed',
+];
+const AUTHORITY_MOVES: readonly Move[] = [...STAFF_MOVES, 'pending->escalated', 'in_progress->escalated', 'pending->rejected'];
+// A reporter confirms the fix (close) or says it is not fixed (reopen).
+const REPORTER_MOVES: readonly Move[] = ['resolved->closed', 'resolved->in_progress'];
+
+export const isAllowedByGraph = (from: Status, to: Status): boolean => TRANSITIONS[from].includes(to);
+
+/** Whether this actor may move this incident from its status to `to` (graph and role). */
+export function canTransition(actor: UserActor, incident: Pick<Incident, 'status' | 'reporterId' | 'tenantId' | 'departmentId'>, to: Status): boolean {
+  if (!isAllowedByGraph(incident.status, to) || !canSeeIncident(actor, incident)) return false;
+  const move: Move = `${incident.status}->${to}`;
+  switch (actor.role) {
+    case 'admin':
+      return true;
+    case 'authority':
+      return AUTHORITY_MOVES.includes(move);
+    case 'staff':
+      return STAFF_MOVES.includes(move);
+    case 'student':
+      return incident.reporterId === actor.userId && REPORTER_MOVES.includes(move);
+  }
+}
+
+/** The statuses this actor may move the incident to now (for a UI's buttons). */
+export const allowedTransitions = (actor: UserActor, incident: Pick<Incident, 'status' | 'reporterId' | 'tenantId' | 'departmentId'>): Status[] =>
+  TRANSITIONS[incident.status].filter((to) => canTransition(actor, incident, to));
+
+export const invalidTransition = (from: Status, to: Status) =>
+  new DomainError('conflict', 'invalid_transition', `An incident cannot move from ${from} to ${to}.`);
+
+/**
+ * Applies a status change, or throws: `invalid_transition` (409) when the graph forbids
+ * it, `forbidden` (403) when the graph allows it but this role may not make it.
+ * The first move out of pending sets acknowledgedAt; resolving sets resolvedAt and
+ * reopening clears it.
+ */
+export function applyTransition(actor: UserActor, incident: Incident, to: Status, now: number): Incident {
+  if (!isAllowedByGraph(incident.status, to)) throw invalidTransition(incident.status, to);
+  if (!canTransition(actor, incident, to)) throw forbidden(`Your role may not move this incident from ${incident.status} to ${to}.`);
+  return {
+    ...incident,
+    status: to,
+    updatedAt: now,
+    acknowledgedAt: incident.acknowledgedAt ?? (incident.status === 'pending' ? now : null),
+    resolvedAt: to === 'resolved' ? now : to === 'in_progress' ? null : incident.resolvedAt,
+    version: incident.version + 1,
+  };
+}

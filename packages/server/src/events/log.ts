@@ -1,0 +1,97 @@
+import type { IncidentEvent, NewEvent } from '@alertautec/core';
+import type { Db } from '../store/executor.js';
+import type { IncidentEventsTable } from '../store/schema.js';
+
+/**
+ * The incident event log: the transactional outbox every consumer reads by cursor.
+ *
+ * `seq` comes from a per-tenant counter row that each append increments inside the
+ * writer's transaction. The row lock is held until commit, so appends of one tenant are
+ * serialized and seq order is commit order, on PostgreSQL with concurrent writers too: a
+ * reader that has seen seq n can never later find an n-1 committing behind it. The cost is
+ * that a tenant's writes queue on that row, which is short (one update, one insert).
+ * Callers append last in their transaction to keep the lock short and the order of locks
+ * the same everywhere.
+ */
+export type EventRow = IncidentEventsTable;
+
+export interface LoggedEvent {
+  event: IncidentEvent;
+  internal: boolean;
+  incidentId: string;
+}
+
+const incrementHead = (trx: Db, tenantId: string) =>
+  trx
+    .updateTable('log_heads')
+    .set((eb) => ({ seq: eb('seq', '+', 1) }))
+    .where('tenant_id', '=', tenantId)
+    .returning('seq')
+    .executeTakeFirst();
+
+export async function appendEvent(trx: Db, tenantId: string, event: NewEvent, at: number): Promise<number> {
+  let head = await incrementHead(trx, tenantId);
+  if (!head) {
+    // The tenant's first event: create its counter (once, even when two writers race).
+    await trx.insertInto('log_heads').values({ tenant_id: tenantId, seq: 0 }).onConflict((oc) => oc.column('tenant_id').doNothing()).execute();
+    head = await incrementHead(trx, tenantId);
+  }
+  const seq = Number(head!.seq);
+  await trx
+    .insertInto('incident_events')
+    .values({
+      tenant_id: tenantId,
+      seq,
+      incident_id: event.incidentId,
+      type: event.type,
+      at,
+      actor_id: event.actorId,
+      internal: event.internal ? 1 : 0,
+      payload: JSON.stringify(event.payload),
+    })
+    .execute();
+  return seq;
+}
+
+export function toLoggedEvent(row: EventRow): LoggedEvent {
+  const event = {
+    seq: Number(row.seq),
+    type: row.type,
+    id: row.incident_id,
+    at: new Date(Number(row.at)).toISOString(),
+    actorId: row.actor_id,
+    ...(JSON.parse(row.payload) as object),
+  } as IncidentEvent;
+  return { event, internal: row.internal === 1, incidentId: row.incident_id };
+}
+
+export const eventLog = {
+  /** Events after `afterSeq`, in seq order: how consumers tail the log. */
+  readAfter: async (db: Db, tenantId: string, afterSeq: number, limit: number) =>
+    (
+      await db
+        .selectFrom('incident_events')
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .where('seq', '>', afterSeq)
+        .orderBy('seq')
+        .limit(limit)
+        .execute()
+    ).map(toLoggedEvent),
+
+  forIncident: async (db: Db, tenantId: string, incidentId: string) =>
+    (
+      await db
+        .selectFrom('incident_events')
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .where('incident_id', '=', incidentId)
+        .orderBy('seq')
+        .execute()
+    ).map(toLoggedEvent),
+
+  head: async (db: Db, tenantId: string) => {
+    const row = await db.selectFrom('log_heads').select('seq').where('tenant_id', '=', tenantId).executeTakeFirst();
+    return row ? Number(row.seq) : 0;
+  },
+};

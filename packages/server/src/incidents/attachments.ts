@@ -1,0 +1,137 @@
+import type { Readable } from 'node:stream';
+import { fileTypeFromBuffer } from 'file-type';
+import { DomainError, attachmentAddedEvent, notFound, validationError, type UserActor } from '@alertautec/core';
+import { newId, type Clock } from '../adapters.js';
+import type { BlobStore } from '../blobs/filesystem.js';
+import { appendEvent } from '../events/log.js';
+import type { Db } from '../store/executor.js';
+import type { IncidentsService } from './service.js';
+
+/**
+ * Photos and documents attached to incidents. The type is judged by the bytes, not the
+ * name or the declared type; only JPEG, PNG, WebP and PDF are kept.
+ */
+export const ALLOWED_TYPES: Record<string, string> = {
+  'image/jpeg': 'jpg',
+  'image/png': 'png',
+  'image/webp': 'webp',
+  'application/pdf': 'pdf',
+};
+export const MAX_ATTACHMENTS_PER_INCIDENT = 5;
+
+const tooMany = () =>
+  new DomainError('conflict', 'too_many_attachments', `An incident holds at most ${MAX_ATTACHMENTS_PER_INCIDENT} attachments.`);
+
+/** A display name: no path, no control characters, and the extension of what it really is. */
+export function safeFilename(given: string | undefined, extension: string): string {
+  const base = (given ?? '').split(/[\\/]/).pop()!.normalize('NFC').replace(/[\p{Cc}\p{Cf}"]/gu, '').trim();
+  const stem = base.replace(/\.[^.]*$/, '').slice(0, 100) || 'adjunto';
+  return `${stem}.${extension}`;
+}
+
+const countFor = async (db: Db, tenantId: string, incidentId: string) =>
+  Number(
+    (
+      await db
+        .selectFrom('attachments')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('tenant_id', '=', tenantId)
+        .where('incident_id', '=', incidentId)
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
+
+export interface Upload {
+  filename: string | undefined;
+  stream: Readable & { truncated?: boolean };
+}
+
+export type AttachmentsService = ReturnType<typeof createAttachmentsService>;
+
+export function createAttachmentsService(deps: { db: Db; clock: Clock; blobs: BlobStore; incidents: IncidentsService; maxBytes: number }) {
+  const { db, clock, blobs, incidents } = deps;
+
+  return {
+    maxBytes: deps.maxBytes,
+
+    async add(actor: UserActor, incidentId: string, upload: Upload) {
+      const incident = await incidents.findVisible(actor, incidentId);
+      if ((await countFor(db, actor.tenantId, incident.id)) >= MAX_ATTACHMENTS_PER_INCIDENT) {
+        upload.stream.resume();
+        throw tooMany();
+      }
+      let received;
+      try {
+        received = await blobs.receive(upload.stream);
+      } catch (error) {
+        if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw fileTooLarge(deps.maxBytes);
+        throw error;
+      }
+      if (upload.stream.truncated) {
+        await received.discard();
+        throw fileTooLarge(deps.maxBytes);
+      }
+      if (received.size === 0) {
+        await received.discard();
+        throw validationError('The file is empty.', [{ path: '/file', message: 'is empty' }], 'empty_file');
+      }
+      const detected = await fileTypeFromBuffer(received.head);
+      const extension = detected ? ALLOWED_TYPES[detected.mime] : undefined;
+      if (!detected || !extension) {
+        await received.discard();
+        throw new DomainError('unsupported_media_type', 'unsupported_file_type', 'Only JPEG, PNG, WebP and PDF files can be attached.');
+      }
+
+      const attachment = {
+        id: newId(),
+        filename: safeFilename(upload.filename, extension),
+        contentType: detected.mime,
+        size: received.size,
+      };
+      const key = `attachments/${actor.tenantId}/${incident.id}/${attachment.id}`;
+      await received.commit(key);
+      const now = clock.now();
+      try {
+        await db.transaction().execute(async (trx) => {
+          await trx
+            .insertInto('attachments')
+            .values({
+              id: attachment.id,
+              tenant_id: actor.tenantId,
+              incident_id: incident.id,
+              filename: attachment.filename,
+              content_type: attachment.contentType,
+              size: attachment.size,
+              storage_key: key,
+              uploaded_by: actor.userId,
+              created_at: now,
+            })
+            .execute();
+          await appendEvent(trx, actor.tenantId, attachmentAddedEvent(incident.id, actor.userId, attachment), now);
+          // Counted after the append: the log's per-tenant lock makes racing uploads queue here.
+          if ((await countFor(trx, actor.tenantId, incident.id)) > MAX_ATTACHMENTS_PER_INCIDENT) throw tooMany();
+        });
+      } catch (error) {
+        await blobs.remove(key);
+        throw error;
+      }
+      return attachment;
+    },
+
+    async open(actor: UserActor, incidentId: string, attachmentId: string) {
+      const incident = await incidents.findVisible(actor, incidentId);
+      const row = await db
+        .selectFrom('attachments')
+        .selectAll()
+        .where('tenant_id', '=', actor.tenantId)
+        .where('incident_id', '=', incident.id)
+        .where('id', '=', attachmentId)
+        .executeTakeFirst();
+      if (!row) throw notFound('Attachment');
+      return { filename: row.filename, contentType: row.content_type, size: Number(row.size), stream: blobs.read(row.storage_key) };
+    },
+  };
+}
+
+const fileTooLarge = (maxBytes: number) =>
+  new DomainError('payload_too_large', 'file_too_large', `Files may be at most ${Math.floor(maxBytes / 1_048_576)} MB.`);

@@ -1,0 +1,43 @@
+import { canSeeReporter, type Incident, type UserActor } from '@alertautec/core';
+import type { DuplicateSummary, IncidentView } from '@alertautec/core/schemas';
+import { toIso, toIsoOrNull } from '../adapters.js';
+
+export function presentIncident(incident: Incident, viewer: UserActor): IncidentView {
+  return {
+    id: incident.id,
+    category: incident.category,
+    title: incident.title,
+    description: incident.description,
+    urgency: incident.urgency,
+    status: incident.status,
+    locationCode: incident.locationCode,
+    locationText: incident.locationText,
+    lat: incident.lat,
+    lng: incident.lng,
+    departmentId: incident.departmentId,
+    reporterId: canSeeReporter(viewer, incident) ? incident.reporterId : null,
+    anonymous: incident.anonymous,
+    createdAt: toIso(incident.createdAt),
+    updatedAt: toIso(incident.updatedAt),
+    acknowledgedAt: toIsoOrNull(incident.acknowledgedAt),
+    resolvedAt: toIsoOrNull(incident.resolvedAt),
+    slaDueAt: toIso(incident.slaDueAt),
+    version: incident.version,
+  };
+}
+
+/**
+ * What a reporter is shown of a possible duplicate before submitting: enough to recognise
+ * the same problem, nothing about who reported it or what they wrote.
+ */
+export const presentDuplicate = (incident: Incident, distanceMeters: number | null): DuplicateSummary => ({
+  id: incident.id,
+  title: incident.title,
+  category: incident.category,
+  status: incident.status,
+  urgency: incident.urgency,
+  locationCode: incident.locationCode,
+  locationText: incident.locationText,
+  createdAt: toIso(incident.createdAt),
+  distanceMeters: distanceMeters === null ? null : Math.round(distanceMeters),
+});

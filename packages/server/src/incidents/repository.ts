@@ -1,0 +1,172 @@
+import { sql } from 'kysely';
+import { OPEN_STATUSES, type Incident, type IncidentScope, type Status, type Urgency } from '@alertautec/core';
+import type { Db } from '../store/executor.js';
+import type { IncidentsTable } from '../store/schema.js';
+
+export type IncidentRow = IncidentsTable;
+
+export const fromRow = (row: IncidentRow): Incident => ({
+  id: row.id,
+  tenantId: row.tenant_id,
+  category: row.category,
+  title: row.title,
+  description: row.description,
+  urgency: row.urgency as Urgency,
+  status: row.status as Status,
+  locationCode: row.location_code,
+  locationText: row.location_text,
+  lat: row.lat,
+  lng: row.lng,
+  departmentId: row.department_id,
+  reporterId: row.reporter_id,
+  anonymous: row.anonymous === 1,
+  createdAt: Number(row.created_at),
+  updatedAt: Number(row.updated_at),
+  acknowledgedAt: row.acknowledged_at === null ? null : Number(row.acknowledged_at),
+  resolvedAt: row.resolved_at === null ? null : Number(row.resolved_at),
+  slaDueAt: Number(row.sla_due_at),
+  version: row.version,
+});
+
+export const toRow = (incident: Incident, searchText: string): IncidentRow => ({
+  id: incident.id,
+  tenant_id: incident.tenantId,
+  category: incident.category,
+  title: incident.title,
+  description: incident.description,
+  urgency: incident.urgency,
+  status: incident.status,
+  location_code: incident.locationCode,
+  location_text: incident.locationText,
+  lat: incident.lat,
+  lng: incident.lng,
+  department_id: incident.departmentId,
+  reporter_id: incident.reporterId,
+  anonymous: incident.anonymous ? 1 : 0,
+  created_at: incident.createdAt,
+  updated_at: incident.updatedAt,
+  acknowledged_at: incident.acknowledgedAt,
+  resolved_at: incident.resolvedAt,
+  sla_due_at: incident.slaDueAt,
+  version: incident.version,
+  search_text: searchText,
+});
+
+export interface IncidentFilter {
+  limit: number;
+  beforeId?: string;
+  status?: readonly string[];
+  urgency?: readonly string[];
+  category?: string;
+  departmentId?: string;
+  reporterId?: string;
+  /** Folded search words; each must appear in the incident's search text. */
+  words?: readonly string[];
+}
+
+const escapeLike = (value: string) => value.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+function scoped(db: Db, scope: IncidentScope) {
+  let query = db.selectFrom('incidents').where('tenant_id', '=', scope.tenantId);
+  if (scope.kind === 'department') {
+    // Staff without a department see nothing rather than everything unassigned.
+    query = scope.departmentId === null ? query.where(sql<boolean>`1 = 0`) : query.where('department_id', '=', scope.departmentId);
+  }
+  if (scope.kind === 'reporter') query = query.where('reporter_id', '=', scope.reporterId);
+  return query;
+}
+
+export const incidentsRepository = {
+  insert: (db: Db, row: IncidentRow) => db.insertInto('incidents').values(row).execute(),
+
+  findById: async (db: Db, tenantId: string, id: string) => {
+    const row = await db.selectFrom('incidents').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
+    return row ? fromRow(row) : undefined;
+  },
+
+  /** Writes a changed incident if nobody else changed it first; false when the version moved. */
+  updateIfVersion: async (db: Db, incident: Incident, expectedVersion: number) => {
+    const result = await db
+      .updateTable('incidents')
+      .set({
+        status: incident.status,
+        department_id: incident.departmentId,
+        updated_at: incident.updatedAt,
+        acknowledged_at: incident.acknowledgedAt,
+        resolved_at: incident.resolvedAt,
+        version: incident.version,
+      })
+      .where('tenant_id', '=', incident.tenantId)
+      .where('id', '=', incident.id)
+      .where('version', '=', expectedVersion)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  },
+
+  /** Newest first (ids are time-ordered), within what the scope may see. */
+  list: async (db: Db, scope: IncidentScope, filter: IncidentFilter) => {
+    let query = scoped(db, scope).selectAll();
+    if (filter.beforeId) query = query.where('id', '<', filter.beforeId);
+    if (filter.status?.length) query = query.where('status', 'in', filter.status);
+    if (filter.urgency?.length) query = query.where('urgency', 'in', filter.urgency);
+    if (filter.category) query = query.where('category', '=', filter.category);
+    if (filter.departmentId) query = query.where('department_id', '=', filter.departmentId);
+    if (filter.reporterId) query = query.where('reporter_id', '=', filter.reporterId);
+    for (const word of filter.words ?? []) {
+      query = query.where(sql<boolean>`search_text like ${`%${escapeLike(word)}%`} escape '\\'`);
+    }
+    return (await query.orderBy('id', 'desc').limit(filter.limit + 1).execute()).map(fromRow);
+  },
+
+  /** Open incidents of a category reported since `since`: candidates for duplicates. */
+  openOfCategorySince: async (db: Db, tenantId: string, category: string, since: number) =>
+    (
+      await db
+        .selectFrom('incidents')
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .where('category', '=', category)
+        .where('created_at', '>=', since)
+        .where('status', 'in', OPEN_STATUSES)
+        .orderBy('created_at', 'desc')
+        .limit(500)
+        .execute()
+    ).map(fromRow),
+
+  stats: async (db: Db, scope: IncidentScope, now: number) => {
+    const groups = await Promise.all(
+      (['status', 'category', 'urgency', 'department_id'] as const).map((column) =>
+        scoped(db, scope)
+          .select([column, (eb) => eb.fn.countAll<number>().as('n')])
+          .groupBy(column)
+          .execute()
+          .then((rows) => Object.fromEntries(rows.map((row) => [String(row[column] ?? 'unassigned'), Number(row.n)]))),
+      ),
+    );
+    const times = await scoped(db, scope)
+      .select([
+        sql<number | string | null>`avg(acknowledged_at - created_at)`.as('mtta'),
+        sql<number | string | null>`avg(resolved_at - created_at)`.as('mttr'),
+        sql<number | string>`sum(case when (acknowledged_at is null and sla_due_at < ${now}) or acknowledged_at > sla_due_at then 1 else 0 end)`.as('breaches'),
+      ])
+      .executeTakeFirstOrThrow();
+    const seconds = (value: number | string | null) => (value === null ? null : Math.round(Number(value)) / 1000);
+    return {
+      byStatus: groups[0]!,
+      byCategory: groups[1]!,
+      byUrgency: groups[2]!,
+      byDepartment: groups[3]!,
+      mttaSeconds: seconds(times.mtta),
+      mttrSeconds: seconds(times.mttr),
+      slaBreaches: Number(times.breaches ?? 0),
+    };
+  },
+};
+
+export const idempotencyRepository = {
+  find: (db: Db, userId: string, key: string) =>
+    db.selectFrom('idempotency_keys').selectAll().where('user_id', '=', userId).where('key', '=', key).executeTakeFirst(),
+  insert: (db: Db, row: { user_id: string; key: string; tenant_id: string; request_hash: string; incident_id: string; created_at: number }) =>
+    db.insertInto('idempotency_keys').values(row).execute(),
+  remove: (db: Db, userId: string, key: string) => db.deleteFrom('idempotency_keys').where('user_id', '=', userId).where('key', '=', key).execute(),
+};

@@ -1,0 +1,219 @@
+import { DomainError, validationError } from '@alertautec/core';
+import {
+  AssignDepartmentBody,
+  AttachmentParams,
+  AttachmentSchema,
+  CommentBody,
+  CreateIncidentBody,
+  DepartmentIncidentsQuery,
+  IdParams,
+  IfMatchHeaders,
+  IncidentEventSchema,
+  IncidentListQuery,
+  IncidentPreview,
+  IncidentSchema,
+  StatsSchema,
+  UpdateStatusBody,
+  page,
+} from '@alertautec/core/schemas';
+import { Type } from 'typebox';
+import { userOf } from '../http/authenticate.js';
+import { problems } from '../http/responses.js';
+import type { App } from '../http/types.js';
+import type { AttachmentsService } from './attachments.js';
+import type { IncidentsService } from './service.js';
+
+const tags = ['incidents'];
+const security = [{ bearer: [] }];
+
+const IdempotencyHeaders = Type.Object({
+  'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 128, pattern: '^[\\x21-\\x7e]+$' })),
+});
+
+const parseIfMatch = (header: string | undefined) => (header === undefined ? undefined : Number(/\d+/.exec(header)![0]));
+
+export function incidentsRoutes(app: App, incidents: IncidentsService, attachments: AttachmentsService) {
+  app.post(
+    '/api/incidents',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Report an incident; an Idempotency-Key makes retries safe',
+        headers: IdempotencyHeaders,
+        body: CreateIncidentBody,
+        response: { 201: IncidentSchema, ...problems(401, 409) },
+      },
+    },
+    async (request, reply) => {
+      const { incident, replayed } = await incidents.create(userOf(request), request.body, request.headers['idempotency-key']);
+      if (replayed) reply.header('idempotent-replayed', 'true');
+      return reply.code(201).header('etag', `"${incident.version}"`).send(incident);
+    },
+  );
+
+  app.post(
+    '/api/incidents/preview',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'What a report would become: its department and possible duplicates; nothing is stored',
+        body: CreateIncidentBody,
+        response: { 200: IncidentPreview, ...problems(401) },
+      },
+    },
+    async (request) => incidents.preview(userOf(request), request.body),
+  );
+
+  app.get(
+    '/api/incidents',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Incidents the caller may see, newest first',
+        querystring: IncidentListQuery,
+        response: { 200: page(IncidentSchema), ...problems(401) },
+      },
+    },
+    async (request) => incidents.list(userOf(request), request.query),
+  );
+
+  app.get(
+    '/api/incidents/:id',
+    { schema: { tags, security, summary: 'One incident', params: IdParams, response: { 200: IncidentSchema, ...problems(401, 404) } } },
+    async (request, reply) => {
+      const incident = await incidents.get(userOf(request), request.params.id);
+      return reply.header('etag', `"${incident.version}"`).send(incident);
+    },
+  );
+
+  app.patch(
+    '/api/incidents/:id',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Change the status (If-Match: <version> guards against lost updates)',
+        params: IdParams,
+        headers: IfMatchHeaders,
+        body: UpdateStatusBody,
+        response: { 200: IncidentSchema, ...problems(401, 403, 404, 409, 412) },
+      },
+    },
+    async (request, reply) => {
+      const incident = await incidents.changeStatus(userOf(request), request.params.id, request.body, parseIfMatch(request.headers['if-match']));
+      return reply.header('etag', `"${incident.version}"`).send(incident);
+    },
+  );
+
+  app.post(
+    '/api/incidents/:id/comments',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Comment, publicly or (staff and up) internally',
+        params: IdParams,
+        body: CommentBody,
+        response: { 201: IncidentEventSchema, ...problems(401, 403, 404) },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await incidents.comment(userOf(request), request.params.id, request.body)),
+  );
+
+  app.put(
+    '/api/incidents/:id/department',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Assign the incident to a department (admin)',
+        params: IdParams,
+        body: AssignDepartmentBody,
+        response: { 200: IncidentSchema, ...problems(401, 403, 404) },
+      },
+    },
+    async (request) => incidents.assignDepartment(userOf(request), request.params.id, request.body.departmentId),
+  );
+
+  app.get(
+    '/api/incidents/:id/events',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'The incident’s history, oldest first',
+        params: IdParams,
+        response: { 200: Type.Object({ items: Type.Array(IncidentEventSchema) }), ...problems(401, 404) },
+      },
+    },
+    async (request) => incidents.events(userOf(request), request.params.id),
+  );
+
+  app.post(
+    '/api/incidents/:id/attachments',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Attach a photo or PDF (multipart field "file"); JPEG, PNG, WebP or PDF judged by content',
+        consumes: ['multipart/form-data'],
+        params: IdParams,
+        response: { 201: AttachmentSchema, ...problems(401, 404, 409, 413, 415) },
+      },
+    },
+    async (request, reply) => {
+      if (!request.isMultipart()) {
+        throw new DomainError('unsupported_media_type', 'unsupported_media_type', 'Send the file as multipart/form-data in the field "file".');
+      }
+      const actor = userOf(request);
+      const file = await request.file({ limits: { fileSize: attachments.maxBytes, files: 1, fields: 0 } });
+      if (!file || file.fieldname !== 'file') {
+        file?.file.resume();
+        throw validationError('Send the file in the multipart field "file".', [{ path: '/file', message: 'is required' }]);
+      }
+      const attachment = await attachments.add(actor, request.params.id, { filename: file.filename, stream: file.file });
+      return reply.code(201).send(attachment);
+    },
+  );
+
+  app.get(
+    '/api/incidents/:id/attachments/:attachmentId',
+    { schema: { tags, security, summary: 'Download an attachment', params: AttachmentParams } },
+    async (request, reply) => {
+      const file = await attachments.open(userOf(request), request.params.id, request.params.attachmentId);
+      const disposition = file.contentType.startsWith('image/') ? 'inline' : 'attachment';
+      return reply
+        .type(file.contentType)
+        .header('content-length', String(file.size))
+        .header('content-disposition', `${disposition}; filename*=UTF-8''${encodeURIComponent(file.filename)}`)
+        .header('x-content-type-options', 'nosniff')
+        .header('content-security-policy', "default-src 'none'; sandbox")
+        .header('cache-control', 'private, max-age=300')
+        .send(file.stream);
+    },
+  );
+
+  app.get(
+    '/api/departments/:id/incidents',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'A department’s incidents',
+        params: IdParams,
+        querystring: DepartmentIncidentsQuery,
+        response: { 200: page(IncidentSchema), ...problems(401, 403, 404) },
+      },
+    },
+    async (request) => incidents.listForDepartment(userOf(request), request.params.id, request.query),
+  );
+
+  app.get(
+    '/api/stats',
+    { schema: { tags, security, summary: 'Counts, MTTA/MTTR and SLA breaches over what the caller may see', response: { 200: StatsSchema, ...problems(401) } } },
+    async (request) => incidents.stats(userOf(request)),
+  );
+}

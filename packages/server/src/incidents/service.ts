@@ -1,0 +1,229 @@
+import { createHash } from 'node:crypto';
+import {
+  DUPLICATE_WINDOW_MS,
+  DomainError,
+  applyTransition,
+  assertCan,
+  canSeeIncident,
+  canSeeInternal,
+  commentAddedEvent,
+  departmentAssignedEvent,
+  distanceMeters,
+  eventForViewer,
+  forbidden,
+  foldText,
+  incidentCreatedEvent,
+  incidentScope,
+  isPossibleDuplicate,
+  notFound,
+  statusChangeEvent,
+  validationError,
+  cleanText,
+  type Incident,
+  type IncidentEvent,
+  type SlaPolicy,
+  type UserActor,
+} from '@alertautec/core';
+import type { CommentBody, CreateIncidentBody, IncidentListQuery, UpdateStatusBody } from '@alertautec/core/schemas';
+import { newId, type Clock } from '../adapters.js';
+import { presentDepartment } from '../catalog/presenter.js';
+import { departmentsRepository } from '../catalog/repository.js';
+import { appendEvent, eventLog } from '../events/log.js';
+import { decodeCursor, isString, pageOf } from '../store/pagination.js';
+import { isUniqueViolation, type Db } from '../store/executor.js';
+import { draftIncident } from './draft.js';
+import { presentDuplicate, presentIncident } from './presenter.js';
+import { idempotencyRepository, incidentsRepository, toRow } from './repository.js';
+
+export interface IncidentsDeps {
+  db: Db;
+  clock: Clock;
+  sla: SlaPolicy;
+}
+
+const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
+const MAX_WRITE_ATTEMPTS = 3;
+
+const staleVersion = (current: number) =>
+  new DomainError('precondition_failed', 'version_mismatch', `The incident has changed since you read it (now version ${current}); reload and retry.`);
+
+export type IncidentsService = ReturnType<typeof createIncidentsService>;
+
+export function createIncidentsService({ db, clock, sla }: IncidentsDeps) {
+  /** The incident if this actor may see it; otherwise 404, never 403 (existence does not leak). */
+  async function findVisible(actor: UserActor, id: string): Promise<Incident> {
+    const incident = await incidentsRepository.findById(db, actor.tenantId, id);
+    if (!incident || !canSeeIncident(actor, incident)) throw notFound('Incident');
+    return incident;
+  }
+
+  /**
+   * Read, decide, write-if-unchanged: a change computed from a version someone else has
+   * since replaced is recomputed (or refused with 412 when the caller named a version).
+   */
+  async function changeIncident(
+    actor: UserActor,
+    id: string,
+    expectedVersion: number | undefined,
+    decide: (incident: Incident, now: number) => { next: Incident; event: Parameters<typeof appendEvent>[2] } | null,
+  ): Promise<Incident> {
+    for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
+      const incident = await findVisible(actor, id);
+      if (expectedVersion !== undefined && expectedVersion !== incident.version) throw staleVersion(incident.version);
+      const now = clock.now();
+      const change = decide(incident, now);
+      if (!change) return incident;
+      const written = await db.transaction().execute(async (trx) => {
+        if (!(await incidentsRepository.updateIfVersion(trx, change.next, incident.version))) return false;
+        await appendEvent(trx, actor.tenantId, change.event, now);
+        return true;
+      });
+      if (written) return change.next;
+      if (expectedVersion !== undefined) throw staleVersion(incident.version + 1);
+    }
+    throw new DomainError('conflict', 'concurrent_update', 'The incident is being changed by others; retry.');
+  }
+
+  async function list(actor: UserActor, query: IncidentListQuery & { departmentId?: string }) {
+    const limit = query.limit ?? 50;
+    const words = query.q ? foldText(query.q).split(' ').filter(Boolean) : [];
+    const rows = await incidentsRepository.list(db, incidentScope(actor), {
+      limit,
+      beforeId: decodeCursor(query.cursor, isString),
+      status: query.status,
+      urgency: query.urgency,
+      category: query.category,
+      departmentId: query.departmentId,
+      reporterId: query.mine ? actor.userId : undefined,
+      words,
+    });
+    return pageOf(rows, limit, (incident) => presentIncident(incident, actor), (incident) => incident.id);
+  }
+
+  return {
+    async create(actor: UserActor, body: CreateIncidentBody, idempotencyKey?: string) {
+      const requestHash = createHash('sha256').update(JSON.stringify(body)).digest('base64url');
+      const replay = async () => {
+        const previous = idempotencyKey ? await idempotencyRepository.find(db, actor.userId, idempotencyKey) : undefined;
+        if (!previous || clock.now() - Number(previous.created_at) > IDEMPOTENCY_WINDOW_MS) return undefined;
+        if (previous.request_hash !== requestHash) {
+          throw new DomainError('conflict', 'idempotency_key_reused', 'This Idempotency-Key was used for a different request.');
+        }
+        const incident = await incidentsRepository.findById(db, actor.tenantId, previous.incident_id);
+        return incident && { incident: presentIncident(incident, actor), replayed: true };
+      };
+
+      const earlier = await replay();
+      if (earlier) return earlier;
+      const now = clock.now();
+      const { incident, searchText } = await draftIncident(db, actor, body, { id: newId(), now, sla });
+      try {
+        await db.transaction().execute(async (trx) => {
+          if (idempotencyKey) {
+            await idempotencyRepository.remove(trx, actor.userId, idempotencyKey); // an expired one, if any
+            await idempotencyRepository.insert(trx, {
+              user_id: actor.userId,
+              key: idempotencyKey,
+              tenant_id: actor.tenantId,
+              request_hash: requestHash,
+              incident_id: incident.id,
+              created_at: now,
+            });
+          }
+          await incidentsRepository.insert(trx, toRow(incident, searchText));
+          await appendEvent(trx, actor.tenantId, incidentCreatedEvent(incident), now);
+        });
+      } catch (error) {
+        // A concurrent request with the same key won the race: answer with its incident.
+        const winner = idempotencyKey && isUniqueViolation(error) ? await replay() : undefined;
+        if (winner) return winner;
+        throw error;
+      }
+      return { incident: presentIncident(incident, actor), replayed: false };
+    },
+
+    async preview(actor: UserActor, body: CreateIncidentBody) {
+      const now = clock.now();
+      const { incident } = await draftIncident(db, actor, body, { id: 'preview', now, sla });
+      const department = incident.departmentId ? await departmentsRepository.findById(db, actor.tenantId, incident.departmentId) : undefined;
+      const candidates = await incidentsRepository.openOfCategorySince(db, actor.tenantId, incident.category, now - DUPLICATE_WINDOW_MS);
+      const possibleDuplicates = candidates
+        .filter((other) => isPossibleDuplicate(incident, other, now))
+        .map((other) => {
+          const distance =
+            incident.lat !== null && incident.lng !== null && other.lat !== null && other.lng !== null
+              ? distanceMeters({ lat: incident.lat, lng: incident.lng }, { lat: other.lat, lng: other.lng })
+              : null;
+          return presentDuplicate(other, distance);
+        });
+      const { id: _id, version: _version, acknowledgedAt: _ack, resolvedAt: _resolved, ...shown } = presentIncident(incident, actor);
+      return { incident: shown, department: department ? presentDepartment(department) : null, possibleDuplicates };
+    },
+
+    list,
+
+    async listForDepartment(actor: UserActor, departmentId: string, query: IncidentListQuery) {
+      if (!(await departmentsRepository.findById(db, actor.tenantId, departmentId))) throw notFound('Department');
+      const scope = incidentScope(actor);
+      if (scope.kind === 'reporter' || (scope.kind === 'department' && scope.departmentId !== departmentId)) {
+        throw forbidden('You may list only your own department’s incidents.');
+      }
+      return list(actor, { ...query, departmentId });
+    },
+
+    get: async (actor: UserActor, id: string) => presentIncident(await findVisible(actor, id), actor),
+
+    async changeStatus(actor: UserActor, id: string, body: UpdateStatusBody, ifMatch: number | undefined) {
+      if (ifMatch !== undefined && body.version !== undefined && ifMatch !== body.version) {
+        throw validationError('If-Match and version disagree.', [{ path: '/version', message: 'differs from If-Match' }]);
+      }
+      const note = body.note === undefined ? undefined : cleanText(body.note);
+      const next = await changeIncident(actor, id, ifMatch ?? body.version, (incident, now) => {
+        const changed = applyTransition(actor, incident, body.status, now);
+        return { next: changed, event: statusChangeEvent(incident, changed, actor.userId, note) };
+      });
+      return presentIncident(next, actor);
+    },
+
+    async assignDepartment(actor: UserActor, id: string, departmentId: string) {
+      assertCan(actor, 'incidents:assign');
+      if (!(await departmentsRepository.findById(db, actor.tenantId, departmentId))) {
+        throw validationError('The department does not exist.', [{ path: '/departmentId', message: 'unknown department' }], 'unknown_department');
+      }
+      const next = await changeIncident(actor, id, undefined, (incident, now) =>
+        incident.departmentId === departmentId
+          ? null
+          : {
+              next: { ...incident, departmentId, updatedAt: now, version: incident.version + 1 },
+              event: departmentAssignedEvent(incident.id, actor.userId, departmentId, incident.departmentId),
+            },
+      );
+      return presentIncident(next, actor);
+    },
+
+    async comment(actor: UserActor, id: string, body: CommentBody): Promise<IncidentEvent> {
+      const internal = body.internal ?? false;
+      if (internal && !canSeeInternal(actor)) throw forbidden('Students cannot write internal comments.', 'internal_comment_not_allowed');
+      const incident = await findVisible(actor, id);
+      const event = commentAddedEvent(incident.id, newId(), actor.userId, cleanText(body.text), internal);
+      const now = clock.now();
+      const seq = await db.transaction().execute((trx) => appendEvent(trx, actor.tenantId, event, now));
+      const logged = { seq, type: event.type, id: incident.id, at: new Date(now).toISOString(), actorId: actor.userId, ...event.payload } as IncidentEvent;
+      return eventForViewer(actor, logged, internal, incident)!;
+    },
+
+    async events(actor: UserActor, id: string) {
+      const incident = await findVisible(actor, id);
+      const logged = await eventLog.forIncident(db, actor.tenantId, id);
+      return {
+        items: logged
+          .map(({ event, internal }) => eventForViewer(actor, event, internal, incident))
+          .filter((event): event is IncidentEvent => event !== null),
+      };
+    },
+
+    stats: (actor: UserActor) => incidentsRepository.stats(db, incidentScope(actor), clock.now()),
+
+    findVisible,
+  };
+}
