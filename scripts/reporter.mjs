@@ -21,17 +21,17 @@ export default class DialectSummaryReporter {
     const reporter = new SpecReporter();
     const forward = reporter._transform.bind(reporter);
     const counts = { sqlite: { ran: 0, skipped: 0 }, postgres: { ran: 0, skipped: 0 } };
-    const stacks = new Map(); // file -> names of the open tests by nesting level
+    // Names of the open tests by nesting level. (Not keyed by file: a suite reports the
+    // file that declared it, which for the per-database suites is the helper.)
+    const stack = [];
     let printed = false;
     reporter._transform = (event, encoding, callback) => {
       const { data } = event;
       if (event.type === 'test:start') {
-        const stack = stacks.get(data.file) ?? [];
         stack[data.nesting] = data.name;
         stack.length = data.nesting + 1;
-        stacks.set(data.file, stack);
       } else if (event.type === 'test:pass' || event.type === 'test:fail') {
-        const path = [...(stacks.get(data.file) ?? []).slice(0, data.nesting), data.name].join(' ');
+        const path = [...stack.slice(0, data.nesting), data.name].join(' ');
         const dialect = DIALECT.exec(path)?.[1];
         // A skipped suite reports no tests of its own: it counts as one skipped suite.
         if (dialect && data.skip) counts[dialect].skipped += 1;
