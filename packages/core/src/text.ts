@@ -23,9 +23,9 @@ export function normalizeEmail(value: string): string {
 // and the bidi overrides that let a name display differently from what it is.
 const UNSAFE_LINE = /[\p{Cc}\u2028\u2029\u202A-\u202E\u2066-\u2069]|\p{Cs}/u;
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
-const UNSAFE_TEXT = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]|\p{Cs}/u;
+const UNSAFE_TEXT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]|\p{Cs}/u;
 
 /** A single line of user text: no control characters, no lone surrogates, no bidi overrides. */
 export const isSafeLine = (value: string): boolean => !UNSAFE_LINE.test(value) && value.trim().length > 0;
-/** Multi-line user text: as a line, but tabs and newlines are allowed. */
+/** Multi-line user text: as a line, but tabs and line breaks (\n, \r\n) are allowed. */
 export const isSafeText = (value: string): boolean => !UNSAFE_TEXT.test(value) && value.trim().length > 0;

@@ -28,7 +28,7 @@ const ORDINAL_WORDS: Record<string, string> = {
 const NUMERIC_ORDINAL = /^(\d+)(?:er|ero|era|ro|ra|do|da|to|ta|vo|va|no|na|mo|ma|o|a)$/;
 
 export function searchTokens(value: string): string[] {
-  return foldText(value.replace(/[°º]/g, ''))
+  return foldText(value.replace(/[°ºª]/g, ''))
     .split(' ')
     .filter((token) => token.length > 0 && !STOP_WORDS.has(token))
     .map((token) => ORDINAL_WORDS[token] ?? token.replace(NUMERIC_ORDINAL, '$1'));
@@ -107,5 +107,8 @@ export function matchLocation<T extends LocationLike>(
   if (byName) return { valid: true, location: byName, suggestions: [] };
 
   const query = [input.locationCode, input.locationText].filter(Boolean).join(' ');
-  return { valid: false, suggestions: suggestLocations(query, locations) };
+  const suggestions = suggestLocations(query, locations);
+  // A wrong code must not drown out text that does describe a place.
+  if (suggestions.length === 0 && input.locationCode && text) return { valid: false, suggestions: suggestLocations(text, locations) };
+  return { valid: false, suggestions };
 }

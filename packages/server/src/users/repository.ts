@@ -30,16 +30,25 @@ export const usersRepository = {
   update: (db: Db, tenantId: string, id: string, patch: Partial<Omit<UserRow, 'id' | 'tenant_id'>>) =>
     db.updateTable('users').set(patch).where('tenant_id', '=', tenantId).where('id', '=', id).execute(),
 
-  countActiveAdmins: async (db: Db, tenantId: string) => {
-    const row = await db
+  countActiveAdmins: async (db: Db, tenantId: string, exceptId?: string) => {
+    let query = db
       .selectFrom('users')
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('tenant_id', '=', tenantId)
       .where('role', '=', 'admin')
-      .where('disabled', '=', 0)
-      .executeTakeFirstOrThrow();
+      .where('disabled', '=', 0);
+    if (exceptId) query = query.where('id', '!=', exceptId);
+    const row = await query.executeTakeFirstOrThrow();
     return Number(row.n);
   },
+
+  /**
+   * Takes the tenant's row lock for the rest of the transaction, so changes that must see
+   * each other (two admins stepping down at once) run one after the other. SQLite runs
+   * transactions one at a time anyway; on PostgreSQL this is a row lock.
+   */
+  lockTenant: (db: Db, tenantId: string) =>
+    db.updateTable('tenants').set((eb) => ({ name: eb.ref('name') })).where('id', '=', tenantId).execute(),
 
   countAll: async (db: Db) => {
     const row = await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();

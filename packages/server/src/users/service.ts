@@ -94,9 +94,6 @@ export function createUsersService({ db, clock, passwords }: UsersDeps) {
       const disabled = body.disabled === undefined ? user.disabled : body.disabled ? 1 : 0;
 
       const losesAdmin = user.role === 'admin' && user.disabled === 0 && (role !== 'admin' || disabled === 1);
-      if (losesAdmin && (await usersRepository.countActiveAdmins(db, actor.tenantId)) <= 1) {
-        throw conflict('The last active admin cannot be demoted or disabled.', 'last_admin');
-      }
       const now = clock.now();
       const patch = {
         role,
@@ -106,6 +103,13 @@ export function createUsersService({ db, clock, passwords }: UsersDeps) {
         updated_at: now,
       };
       await db.transaction().execute(async (trx) => {
+        // Counted under the tenant lock: two admins demoting each other at once cannot both win.
+        if (losesAdmin) {
+          await usersRepository.lockTenant(trx, actor.tenantId);
+          if ((await usersRepository.countActiveAdmins(trx, actor.tenantId, id)) === 0) {
+            throw conflict('The last active admin cannot be demoted or disabled.', 'last_admin');
+          }
+        }
         await usersRepository.update(trx, actor.tenantId, id, patch);
         if (disabled === 1 && user.disabled === 0) await refreshTokenRepository.revokeAllForUser(trx, id, now);
       });
