@@ -22,7 +22,17 @@ export interface AccessTokens {
   verify(token: string): Promise<AccessClaims>;
 }
 
+// Verifying an ES256 signature costs more than the rest of a typical request. A token's
+// claims never change, so a verified token is remembered (by its full text) until it
+// expires; expiry is still checked on every use.
+const VERIFIED_CACHE_SIZE = 10_000;
+
 export function createAccessTokens(keys: SigningKeys, ttlSeconds: number, clock: Clock): AccessTokens {
+  const verified = new Map<string, AccessClaims>();
+  const remember = (token: string, claims: AccessClaims) => {
+    if (verified.size >= VERIFIED_CACHE_SIZE) verified.delete(verified.keys().next().value!);
+    verified.set(token, claims);
+  };
   return {
     ttlSeconds,
     issue: (user) => {
@@ -38,6 +48,12 @@ export function createAccessTokens(keys: SigningKeys, ttlSeconds: number, clock:
         .sign(keys.privateKey);
     },
     verify: async (token) => {
+      const known = verified.get(token);
+      if (known) {
+        if (known.exp * 1000 > clock.now()) return known;
+        verified.delete(token);
+        throw unauthenticated('The access token has expired.', 'token_expired');
+      }
       try {
         const { payload } = await jwtVerify(token, keys.publicKey, {
           algorithms: ['ES256'],
@@ -48,7 +64,9 @@ export function createAccessTokens(keys: SigningKeys, ttlSeconds: number, clock:
         const { sub, tid, role, dept, exp } = payload;
         if (typeof sub !== 'string' || typeof tid !== 'string' || typeof exp !== 'number') throw new Error('claims');
         if (!ROLES.includes(role as Role) || (dept !== null && typeof dept !== 'string')) throw new Error('claims');
-        return { userId: sub, tenantId: tid, role: role as Role, departmentId: dept, exp };
+        const claims = { userId: sub, tenantId: tid, role: role as Role, departmentId: dept, exp };
+        remember(token, claims);
+        return claims;
       } catch (error) {
         if (error instanceof errors.JWTExpired) throw unauthenticated('The access token has expired.', 'token_expired');
         throw unauthenticated('The access token is not valid.', 'invalid_token');

@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type MigrationProvider } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteAdapter, SqliteDialect, sql, type DialectAdapter, type MigrationProvider } from 'kysely';
 import pg from 'pg';
 import { migrations } from './migrations/index.js';
+import { isUniqueViolation } from './executor.js';
 import type { Database } from './schema.js';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -34,14 +35,60 @@ const pgTypes = {
   },
 };
 
-function openSqlite(dataDir: string): Kysely<Database> {
+/**
+ * Kysely assumes one SQLite connection and takes no migration lock. Two processes starting
+ * on the same file would both run the DDL; BEGIN IMMEDIATE (waiting up to busy_timeout)
+ * makes them take turns, and the second then finds nothing pending.
+ */
+class LockingSqliteAdapter extends SqliteAdapter {
+  override async acquireMigrationLock(db: Kysely<unknown>): Promise<void> {
+    await sql`begin immediate`.execute(db);
+  }
+  override async releaseMigrationLock(db: Kysely<unknown>): Promise<void> {
+    await sql`commit`.execute(db);
+  }
+}
+
+class LockingSqliteDialect extends SqliteDialect {
+  override createAdapter(): DialectAdapter {
+    return new LockingSqliteAdapter();
+  }
+}
+
+/**
+ * One connection per SQLite file per process, shared by every store opened on it.
+ * better-sqlite3 is synchronous: a second connection in the same process waiting on the
+ * first one's write lock (busy_timeout) would block the very thread that must release it.
+ */
+const sqliteFiles = new Map<string, { db: Kysely<Database>; refs: number }>();
+
+function openSqlite(dataDir: string): { db: Kysely<Database>; release(): Promise<void> } {
   fs.mkdirSync(dataDir, { recursive: true });
-  const file = new SQLite(path.join(dataDir, 'alertautec.db'));
-  file.pragma('journal_mode = WAL');
-  file.pragma('synchronous = NORMAL');
-  file.pragma('foreign_keys = ON');
-  file.pragma('busy_timeout = 5000');
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: file }) });
+  const filename = path.resolve(dataDir, 'alertautec.db');
+  let shared = sqliteFiles.get(filename);
+  if (!shared) {
+    const file = new SQLite(filename);
+    file.pragma('journal_mode = WAL');
+    file.pragma('synchronous = NORMAL');
+    file.pragma('foreign_keys = ON');
+    file.pragma('busy_timeout = 5000');
+    shared = { db: new Kysely<Database>({ dialect: new LockingSqliteDialect({ database: file }) }), refs: 0 };
+    sqliteFiles.set(filename, shared);
+  }
+  shared.refs += 1;
+  const entry = shared;
+  let released = false;
+  return {
+    db: entry.db,
+    release: async () => {
+      if (released) return;
+      released = true;
+      entry.refs -= 1;
+      if (entry.refs > 0) return;
+      sqliteFiles.delete(filename);
+      await entry.db.destroy();
+    },
+  };
 }
 
 function openPostgres(url: string, schema: string | undefined, poolSize: number): Kysely<Database> {
@@ -57,27 +104,56 @@ function openPostgres(url: string, schema: string | undefined, poolSize: number)
 export async function openStore(options: StoreOptions): Promise<Store> {
   const dialect: DialectName = options.databaseUrl ? 'postgres' : 'sqlite';
   if (options.schema && !/^[a-z_][a-z0-9_]{0,62}$/.test(options.schema)) throw new Error('Invalid schema name');
-  const db = options.databaseUrl
-    ? openPostgres(options.databaseUrl, options.schema, options.poolSize ?? 10)
-    : openSqlite(options.dataDir);
-  if (dialect === 'postgres' && options.schema) {
-    await sql`create schema if not exists ${sql.id(options.schema)}`.execute(db);
+  let db: Kysely<Database>;
+  let close: () => Promise<void>;
+  if (options.databaseUrl) {
+    db = openPostgres(options.databaseUrl, options.schema, options.poolSize ?? 10);
+    close = () => db.destroy();
+  } else {
+    const file = openSqlite(options.dataDir);
+    db = file.db;
+    close = file.release;
   }
-  await migrate(db);
+  try {
+    if (dialect === 'postgres' && options.schema) {
+      // `if not exists` still races on PostgreSQL: two creators may both get 23505.
+      await sql`create schema if not exists ${sql.id(options.schema)}`.execute(db).catch((error: unknown) => {
+        if (!isUniqueViolation(error)) throw error;
+      });
+    }
+    await migrate(db, dialect === 'postgres' ? await currentSchema(db) : undefined);
+  } catch (error) {
+    await close();
+    throw error;
+  }
   return {
     db,
     dialect,
     ping: async () => {
       await sql`select 1`.execute(db);
     },
-    close: () => db.destroy(),
+    close,
   };
+}
+
+/** The schema unqualified tables land in (the first existing one on the search_path). */
+async function currentSchema(db: Kysely<Database>): Promise<string> {
+  const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
+  const schema = rows[0]?.schema;
+  if (!schema) throw new Error('PostgreSQL has no current schema: no schema on the search_path exists');
+  return schema;
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
-export async function migrate(db: Kysely<Database>): Promise<void> {
-  const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
+/**
+ * Brings the schema up to date. On PostgreSQL, `migrationSchema` pins Kysely's bookkeeping
+ * tables to the schema the tables live in: without it Kysely takes a `kysely_migration`
+ * table in any other schema of the database for its own and never creates one here.
+ */
+export async function migrate(db: Kysely<Database>, migrationSchema?: string): Promise<void> {
+  const migrator = new Migrator({ db, provider, ...(migrationSchema ? { migrationTableSchema: migrationSchema } : {}) });
+  const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((result) => result.status === 'Error');
   if (error || failed) {
     throw new Error(`Database migration ${failed?.migrationName ?? ''} failed: ${String(error)}`, { cause: error });
