@@ -9,7 +9,7 @@ import { authRoutes } from './auth/routes.js';
 import { catalogRoutes } from './catalog/routes.js';
 import { registerAuthentication } from './http/authenticate.js';
 import { openApiRoute, registerDocs } from './http/docs.js';
-import { problem, sendProblem } from './http/problem.js';
+import { frameworkErrors, problem, sendProblem } from './http/problem.js';
 import type { App } from './http/types.js';
 import { schemaCompilers } from './http/validation.js';
 import { registerWeb, sendWebPage, wantsWebPage } from './http/web.js';
@@ -27,6 +27,8 @@ export async function buildApp(system: System): Promise<App> {
   const app = Fastify({
     logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers["x-api-key"]'] },
     bodyLimit: config.bodyLimitBytes,
+    // Requests the router refuses (a malformed or overlong path) are problem+json too.
+    frameworkErrors,
     // A caller's X-Request-Id is kept (so logs join up across services) when it is sane.
     genReqId: (request) => {
       const given = request.headers['x-request-id'];

@@ -40,8 +40,10 @@ export function registerAuthentication(app: FastifyInstance, services: { auth: A
     const token = credentials(request);
     if (!token) throw unauthenticated();
     if (looksLikeApiKey(token)) {
+      // A made-up or revoked key is 401 everywhere; a valid one is 403 where keys do not belong.
+      const actor = await services.apiKeys.authenticate(token);
       if (mode !== 'userOrApiKey') throw forbidden('API keys cannot be used on this route.', 'api_key_not_allowed');
-      request.actor = await services.apiKeys.authenticate(token);
+      request.actor = actor;
     } else {
       request.actor = await services.auth.actorFromAccessToken(token);
     }

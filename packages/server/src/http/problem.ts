@@ -60,6 +60,10 @@ const FASTIFY_CODES: Record<string, [number, string, string]> = {
   FST_ERR_CTP_EMPTY_JSON_BODY: [400, 'malformed_json', 'The request body is empty but its Content-Type says JSON.'],
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, 'bad_request', 'The Content-Length does not match the body.'],
   FST_ERR_CTP_INVALID_JSON_BODY: [400, 'malformed_json', 'The request body is not valid JSON.'],
+  // Router errors, raised before any route matches (see frameworkErrors below).
+  FST_ERR_BAD_URL: [400, 'bad_url', 'The URL is not valid (bad percent-encoding).'],
+  FST_ERR_MAX_PARAM_LENGTH: [400, 'invalid_path_parameter', 'A path parameter is too long.'],
+  FST_ERR_ASYNC_CONSTRAINT: [400, 'bad_request', 'The request does not match any route constraint.'],
 };
 
 export function toProblem(error: FastifyError | Error): ProblemBody & { retryAfter?: number } {
@@ -88,9 +92,21 @@ export function sendProblem(reply: FastifyReply, request: FastifyRequest, error:
   const { retryAfter, ...body } = toProblem(error);
   if (body.status >= 500) request.log.error({ err: error }, 'request failed');
   if (retryAfter !== undefined) reply.header('retry-after', String(Math.max(1, Math.ceil(retryAfter))));
-  if (body.status === 401) reply.header('www-authenticate', `Bearer error="${body.code === 'unauthenticated' ? 'invalid_request' : 'invalid_token'}"`);
+  // RFC 6750 §3.1: no error code when no credentials were sent at all.
+  if (body.status === 401) {
+    reply.header('www-authenticate', body.code === 'unauthenticated' ? 'Bearer realm="alertautec"' : 'Bearer realm="alertautec", error="invalid_token"');
+  }
   return reply
     .status(body.status)
     .type('application/problem+json')
     .send({ ...body, instance: request.url.split('?')[0] });
+}
+
+/**
+ * For Fastify's `frameworkErrors` option: the router's own refusals (a path parameter over
+ * maxParamLength, bad percent-encoding) otherwise bypass the error handler and answer
+ * plain JSON (and 414 for a long id).
+ */
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  return sendProblem(reply, request, error);
 }

@@ -56,6 +56,31 @@ class LockingSqliteDialect extends SqliteDialect {
 }
 
 /**
+ * Kysely prepares every query anew, and preparing costs more than running most of ours.
+ * The same SQL text gets the same prepared statement back (queries are parameterised, so
+ * the set of texts is small and fixed).
+ */
+function withStatementCache(database: SQLite.Database): SQLite.Database {
+  const statements = new Map<string, SQLite.Statement>();
+  return new Proxy(database, {
+    get(target, property) {
+      if (property === 'prepare') {
+        return (source: string) => {
+          let statement = statements.get(source);
+          if (!statement) {
+            statement = target.prepare(source);
+            if (statements.size < 1000) statements.set(source, statement);
+          }
+          return statement;
+        };
+      }
+      const value = Reflect.get(target, property, target) as unknown;
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+/**
  * One connection per SQLite file per process, shared by every store opened on it.
  * better-sqlite3 is synchronous: a second connection in the same process waiting on the
  * first one's write lock (busy_timeout) would block the very thread that must release it.
@@ -72,7 +97,7 @@ function openSqlite(dataDir: string): { db: Kysely<Database>; release(): Promise
     file.pragma('synchronous = NORMAL');
     file.pragma('foreign_keys = ON');
     file.pragma('busy_timeout = 5000');
-    shared = { db: new Kysely<Database>({ dialect: new LockingSqliteDialect({ database: file }) }), refs: 0 };
+    shared = { db: new Kysely<Database>({ dialect: new LockingSqliteDialect({ database: withStatementCache(file) }) }), refs: 0 };
     sqliteFiles.set(filename, shared);
   }
   shared.refs += 1;

@@ -122,6 +122,18 @@ async function insertUser(
 
 async function seedDemo(deps: BootstrapDeps, tenantId: string): Promise<void> {
   const { db, clock } = deps;
+  // Accounts before locations: `bootstrap` takes "locations but no demo admin" for a campus
+  // of the database's own, so a concurrent start must never observe the locations first.
+  const departments = await departmentsRepository.list(db, tenantId);
+  const departmentByKey = new Map(
+    DEFAULT_DEPARTMENTS.map((d) => [d.key, departments.find((row) => row.name === d.name)?.id ?? null] as const),
+  );
+  for (const account of DEMO_ACCOUNTS) {
+    if (await usersRepository.findByEmail(db, account.email)) continue;
+    const departmentId = account.departmentKey ? (departmentByKey.get(account.departmentKey) ?? null) : null;
+    if (account.role === 'staff' && !departmentId) continue; // its department was renamed or removed
+    await insertUser(deps, tenantId, { ...account, departmentId });
+  }
   if ((await locationsRepository.count(db, tenantId)) === 0) {
     const now = clock.now();
     try {
@@ -133,16 +145,6 @@ async function seedDemo(deps: BootstrapDeps, tenantId: string): Promise<void> {
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
     }
-  }
-  const departments = await departmentsRepository.list(db, tenantId);
-  const departmentByKey = new Map(
-    DEFAULT_DEPARTMENTS.map((d) => [d.key, departments.find((row) => row.name === d.name)?.id ?? null] as const),
-  );
-  for (const account of DEMO_ACCOUNTS) {
-    if (await usersRepository.findByEmail(db, account.email)) continue;
-    const departmentId = account.departmentKey ? (departmentByKey.get(account.departmentKey) ?? null) : null;
-    if (account.role === 'staff' && !departmentId) continue; // its department was renamed or removed
-    await insertUser(deps, tenantId, { ...account, departmentId });
   }
 }
 

@@ -158,6 +158,8 @@ describe('API keys', () => {
       const response = await whoami({ authorization: `Bearer ${key}` });
       assert.equal(response.status, 401, response.text);
       assert.equal(response.body.code, 'invalid_api_key');
+      // Checked before the route's policy: a made-up key is 401 on people-only routes too.
+      assertProblem(await t.request('GET', '/api/users', { token: key }), 401, 'invalid_api_key');
       await assert.rejects(t.system.services.apiKeys.authenticate(key), (error: unknown) => isDomainError(error) && error.kind === 'unauthenticated');
     }
 

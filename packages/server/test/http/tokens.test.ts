@@ -16,7 +16,7 @@ function assertUnauthenticated(response: TestResponse, code = 'invalid_token') {
   assert.equal(response.status, 401, response.text);
   assert.equal(response.headers.get('content-type'), 'application/problem+json; charset=utf-8');
   assert.equal(response.body.code, code);
-  assert.equal(response.headers.get('www-authenticate'), 'Bearer error="invalid_token"');
+  assert.equal(response.headers.get('www-authenticate'), 'Bearer realm="alertautec", error="invalid_token"');
 }
 
 /** Signs `header.payload` with HMAC-SHA256 under `secret`, as an alg-confusion attacker would. */
