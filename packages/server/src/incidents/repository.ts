@@ -62,6 +62,8 @@ export interface IncidentFilter {
   reporterId?: string;
   /** Folded search words; each must appear in the incident's search text. */
   words?: readonly string[];
+  /** Raw text that must appear as is (case aside) in the title, description or location. */
+  literals?: readonly string[];
 }
 
 const escapeLike = (value: string) => value.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -114,6 +116,12 @@ export const incidentsRepository = {
     if (filter.reporterId) query = query.where('reporter_id', '=', filter.reporterId);
     for (const word of filter.words ?? []) {
       query = query.where(sql<boolean>`search_text like ${`%${escapeLike(word)}%`} escape '\\'`);
+    }
+    for (const literal of filter.literals ?? []) {
+      const pattern = `%${escapeLike(literal)}%`;
+      query = query.where(
+        sql<boolean>`(lower(title) like lower(${pattern}) escape '\\' or lower(description) like lower(${pattern}) escape '\\' or lower(coalesce(location_text, '')) like lower(${pattern}) escape '\\' or lower(coalesce(location_code, '')) like lower(${pattern}) escape '\\')`,
+      );
     }
     return (await query.orderBy('id', 'desc').limit(filter.limit + 1).execute()).map(fromRow);
   },
@@ -168,5 +176,7 @@ export const idempotencyRepository = {
     db.selectFrom('idempotency_keys').selectAll().where('user_id', '=', userId).where('key', '=', key).executeTakeFirst(),
   insert: (db: Db, row: { user_id: string; key: string; tenant_id: string; request_hash: string; incident_id: string; created_at: number }) =>
     db.insertInto('idempotency_keys').values(row).execute(),
-  remove: (db: Db, userId: string, key: string) => db.deleteFrom('idempotency_keys').where('user_id', '=', userId).where('key', '=', key).execute(),
+  /** Forgets the key only if it is older than `before`: a live key is never replaced. */
+  removeExpired: (db: Db, userId: string, key: string, before: number) =>
+    db.deleteFrom('idempotency_keys').where('user_id', '=', userId).where('key', '=', key).where('created_at', '<', before).execute(),
 };

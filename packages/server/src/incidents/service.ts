@@ -86,7 +86,11 @@ export function createIncidentsService({ db, clock, sla }: IncidentsDeps) {
 
   async function list(actor: UserActor, query: IncidentListQuery & { departmentId?: string }) {
     const limit = query.limit ?? 50;
-    const words = query.q ? foldText(query.q).split(' ').filter(Boolean) : [];
+    // Words are matched folded (accents and case ignored). Tokens with LIKE metacharacters or
+    // made only of punctuation, which folding would erase, must also appear literally.
+    const tokens = query.q ? query.q.split(/\s+/).filter(Boolean) : [];
+    const words = tokens.flatMap((token) => foldText(token).split(' ').filter(Boolean));
+    const literals = tokens.filter((token) => /[%_]/.test(token) || foldText(token) === '');
     const rows = await incidentsRepository.list(db, incidentScope(actor), {
       limit,
       beforeId: decodeCursor(query.cursor, isString),
@@ -96,6 +100,7 @@ export function createIncidentsService({ db, clock, sla }: IncidentsDeps) {
       departmentId: query.departmentId,
       reporterId: query.mine ? actor.userId : undefined,
       words,
+      literals,
     });
     return pageOf(rows, limit, (incident) => presentIncident(incident, actor), (incident) => incident.id);
   }
@@ -120,7 +125,7 @@ export function createIncidentsService({ db, clock, sla }: IncidentsDeps) {
       try {
         await db.transaction().execute(async (trx) => {
           if (idempotencyKey) {
-            await idempotencyRepository.remove(trx, actor.userId, idempotencyKey); // an expired one, if any
+            await idempotencyRepository.removeExpired(trx, actor.userId, idempotencyKey, now - IDEMPOTENCY_WINDOW_MS);
             await idempotencyRepository.insert(trx, {
               user_id: actor.userId,
               key: idempotencyKey,
@@ -186,6 +191,8 @@ export function createIncidentsService({ db, clock, sla }: IncidentsDeps) {
     },
 
     async assignDepartment(actor: UserActor, id: string, departmentId: string) {
+      // Existence first: those who may not see the incident get 404, never 403.
+      await findVisible(actor, id);
       assertCan(actor, 'incidents:assign');
       if (!(await departmentsRepository.findById(db, actor.tenantId, departmentId))) {
         throw validationError('The department does not exist.', [{ path: '/departmentId', message: 'unknown department' }], 'unknown_department');
@@ -203,8 +210,8 @@ export function createIncidentsService({ db, clock, sla }: IncidentsDeps) {
 
     async comment(actor: UserActor, id: string, body: CommentBody): Promise<IncidentEvent> {
       const internal = body.internal ?? false;
+      const incident = await findVisible(actor, id); // 404 before 403: existence does not leak
       if (internal && !canSeeInternal(actor)) throw forbidden('Students cannot write internal comments.', 'internal_comment_not_allowed');
-      const incident = await findVisible(actor, id);
       const event = commentAddedEvent(incident.id, newId(), actor.userId, cleanText(body.text), internal);
       const now = clock.now();
       const seq = await db.transaction().execute((trx) => appendEvent(trx, actor.tenantId, event, now));
