@@ -1,0 +1,16 @@
+#!/usr/bin/env node
+// npm run bench: every benchmark, one after the other; each writes its JSON under bench/results/.
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const only = process.argv[2];
+// Benchmarks run the built packages, as `npm start` does.
+const build = spawnSync('npx', ['tsc', '-b'], { cwd: root, stdio: 'inherit' });
+if (build.status !== 0) process.exit(build.status ?? 1);
+const benches = [{ name: 'http', script: 'bench/http/run.mjs' }].filter((bench) => !only || bench.name === only);
+for (const bench of benches) {
+  console.log(`\n== bench/${bench.name}`);
+  const result = spawnSync(process.execPath, [bench.script], { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
