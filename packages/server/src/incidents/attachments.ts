@@ -25,7 +25,8 @@ const tooMany = () =>
 /** A display name: no path, no control characters, and the extension of what it really is. */
 export function safeFilename(given: string | undefined, extension: string): string {
   const base = (given ?? '').split(/[\\/]/).pop()!.normalize('NFC').replace(/[\p{Cc}\p{Cf}"]/gu, '').trim();
-  const stem = base.replace(/\.[^.]*$/, '').slice(0, 100) || 'adjunto';
+  // Cut by code points, not UTF-16 units: half an emoji is a lone surrogate no header can carry.
+  const stem = [...base.replace(/\.[^.]*$/, '').replace(/^\.+/, '').trim()].slice(0, 100).join('') || 'adjunto';
   return `${stem}.${extension}`;
 }
 

@@ -17,7 +17,9 @@ const TITLE_LENGTH = 80;
 
 function titleFrom(description: string): string {
   const firstLine = description.split('\n')[0]!.trim();
-  return firstLine.length <= TITLE_LENGTH ? firstLine : `${firstLine.slice(0, TITLE_LENGTH - 1).trimEnd()}…`;
+  // Counted and cut in code points: cutting UTF-16 units could leave half an emoji behind.
+  const chars = [...firstLine];
+  return chars.length <= TITLE_LENGTH ? firstLine : `${chars.slice(0, TITLE_LENGTH - 1).join('').trimEnd()}…`;
 }
 
 export async function draftIncident(

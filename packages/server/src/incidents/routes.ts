@@ -30,6 +30,30 @@ const IdempotencyHeaders = Type.Object({
   'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 128, pattern: '^[\\x21-\\x7e]+$' })),
 });
 
+/**
+ * RFC 6266: a plain ASCII `filename` for old clients and the exact name as an RFC 8187
+ * `filename*` (where ' ( ) * must be escaped too, which encodeURIComponent leaves alone).
+ */
+export function contentDisposition(disposition: 'inline' | 'attachment', filename: string): string {
+  const fallback = filename.normalize('NFKD').replace(/\p{M}/gu, '').replace(/[^\x20-\x7e]|["\\]/gu, '_');
+  const encoded = encodeURIComponent(filename.replace(/\p{Cs}/gu, '\uFFFD')).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `${disposition}; filename="${fallback}"; filename*=UTF-8''${encoded}`;
+}
+
+const fileRequired = () => validationError('Send the file in the multipart field "file".', [{ path: '/file', message: 'is required' }]);
+
+/**
+ * A multipart body the parser refuses before any file arrives is the client's mistake: a
+ * text field where the file belongs (the parser's "fields limit", 413 by default) or a
+ * body that is not multipart at all (no boundary, which would otherwise be a 500).
+ */
+function multipartProblem(error: unknown): Error {
+  const code = (error as { code?: string }).code;
+  if (code === 'FST_FIELDS_LIMIT' || code === 'FST_PARTS_LIMIT' || code === 'FST_FILES_LIMIT') return fileRequired();
+  if (code === 'FST_REQ_FILE_TOO_LARGE') return error as Error;
+  return validationError('The multipart body cannot be read.', [{ path: '/file', message: (error as Error).message }], 'malformed_multipart');
+}
+
 const parseIfMatch = (header: string | undefined) => (header === undefined ? undefined : Number(/\d+/.exec(header)![0]));
 
 export function incidentsRoutes(app: App, incidents: IncidentsService, attachments: AttachmentsService) {
@@ -169,10 +193,15 @@ export function incidentsRoutes(app: App, incidents: IncidentsService, attachmen
         throw new DomainError('unsupported_media_type', 'unsupported_media_type', 'Send the file as multipart/form-data in the field "file".');
       }
       const actor = userOf(request);
-      const file = await request.file({ limits: { fileSize: attachments.maxBytes, files: 1, fields: 0 } });
+      let file;
+      try {
+        file = await request.file({ limits: { fileSize: attachments.maxBytes, files: 1, fields: 0 } });
+      } catch (error) {
+        throw multipartProblem(error);
+      }
       if (!file || file.fieldname !== 'file') {
         file?.file.resume();
-        throw validationError('Send the file in the multipart field "file".', [{ path: '/file', message: 'is required' }]);
+        throw fileRequired();
       }
       const attachment = await attachments.add(actor, request.params.id, { filename: file.filename, stream: file.file });
       return reply.code(201).send(attachment);
@@ -188,7 +217,7 @@ export function incidentsRoutes(app: App, incidents: IncidentsService, attachmen
       return reply
         .type(file.contentType)
         .header('content-length', String(file.size))
-        .header('content-disposition', `${disposition}; filename*=UTF-8''${encodeURIComponent(file.filename)}`)
+        .header('content-disposition', contentDisposition(disposition, file.filename))
         .header('x-content-type-options', 'nosniff')
         .header('content-security-policy', "default-src 'none'; sandbox")
         .header('cache-control', 'private, max-age=300')

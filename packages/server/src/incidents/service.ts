@@ -107,7 +107,8 @@ export function createIncidentsService({ db, clock, sla }: IncidentsDeps) {
 
   return {
     async create(actor: UserActor, body: CreateIncidentBody, idempotencyKey?: string) {
-      const requestHash = createHash('sha256').update(JSON.stringify(body)).digest('base64url');
+      // Key order does not make a different request: hash the fields sorted.
+      const requestHash = createHash('sha256').update(JSON.stringify(body, Object.keys(body).sort())).digest('base64url');
       const replay = async () => {
         const previous = idempotencyKey ? await idempotencyRepository.find(db, actor.userId, idempotencyKey) : undefined;
         if (!previous || clock.now() - Number(previous.created_at) > IDEMPOTENCY_WINDOW_MS) return undefined;
