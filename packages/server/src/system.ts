@@ -7,11 +7,14 @@ import { createAuthService } from './auth/service.js';
 import { loadSigningKeys, type SigningKeys } from './auth/signing-keys.js';
 import { createFilesystemBlobStore } from './blobs/filesystem.js';
 import { createCatalogService } from './catalog/service.js';
+import { createCatalogCache } from './catalog/snapshot.js';
 import type { Config } from './config.js';
 import { openStore, type Store } from './store/db.js';
+import type { Write } from './store/group-commit.js';
 import { bootstrap, type BootstrapResult } from './tenants/bootstrap.js';
 import { createAttachmentsService } from './incidents/attachments.js';
 import { createIncidentsService } from './incidents/service.js';
+import { createActiveUsers } from './users/active-users.js';
 import { createUsersService } from './users/service.js';
 
 /**
@@ -34,15 +37,16 @@ export interface SystemOptions {
   databaseSchema?: string;
 }
 
-function createServices(deps: Parameters<typeof createAuthService>[0] & { config: Config }) {
+function createServices(deps: Parameters<typeof createAuthService>[0] & { config: Config; write: Write }) {
   const { config } = deps;
-  const incidents = createIncidentsService({ ...deps, sla: config.sla });
+  const catalog = createCatalogCache(deps.db, deps.clock);
+  const incidents = createIncidentsService({ ...deps, sla: config.sla, catalog });
   const blobs = createFilesystemBlobStore(config.dataDir);
   return {
     auth: createAuthService(deps),
     users: createUsersService(deps),
     apiKeys: createApiKeysService(deps),
-    catalog: createCatalogService(deps),
+    catalog: createCatalogService({ ...deps, catalog }),
     incidents,
     attachments: createAttachmentsService({ ...deps, blobs, incidents, maxBytes: config.attachmentMaxBytes }),
   };
@@ -59,11 +63,13 @@ export async function createSystem(config: Config, options: SystemOptions = {}):
     const tokens = createAccessTokens(keys, config.accessTokenTtlSeconds, clock);
     const services = createServices({
       db: store.db,
+      write: store.write,
       clock,
       passwords,
       tokens,
       refreshTokenTtlSeconds: config.refreshTokenTtlSeconds,
       allowedEmailDomains: config.allowedEmailDomains,
+      activeUsers: createActiveUsers(store.db, clock),
       config,
     });
     const boot = await bootstrap({ db: store.db, clock, passwords }, config);

@@ -15,6 +15,7 @@ import type { Db } from '../store/executor.js';
 import { isUniqueViolation } from '../store/executor.js';
 import { tenantsRepository } from '../tenants/repository.js';
 import { presentMe } from '../users/presenter.js';
+import type { ActiveUsers } from '../users/active-users.js';
 import { usersRepository, type UserRow } from '../users/repository.js';
 import type { AccessTokens } from './access-tokens.js';
 import type { PasswordHasher } from './passwords.js';
@@ -27,6 +28,7 @@ export interface AuthDeps {
   tokens: AccessTokens;
   refreshTokenTtlSeconds: number;
   allowedEmailDomains: readonly string[];
+  activeUsers: ActiveUsers;
 }
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url');
@@ -62,11 +64,8 @@ export function createAuthService(deps: AuthDeps) {
     return { accessToken, refreshToken, expiresIn: tokens.ttlSeconds, user: presentMe(user) };
   }
 
-  /** Loads the signed-in user: the database, not the token, decides role and standing. */
-  async function activeUser(tenantId: string, userId: string): Promise<UserRow | undefined> {
-    const user = await usersRepository.findById(db, tenantId, userId);
-    return user && user.disabled === 0 ? user : undefined;
-  }
+  /** The signed-in user: the database, not the token, decides role and standing. */
+  const activeUser = (tenantId: string, userId: string) => deps.activeUsers.get(tenantId, userId);
 
   return {
     async register(body: RegisterBody): Promise<UserRow> {

@@ -12,6 +12,7 @@ import type {
 import { newId, type Clock } from '../adapters.js';
 import { isUniqueViolation, type Db } from '../store/executor.js';
 import { presentCategory, presentDepartment, presentLocation } from './presenter.js';
+import type { CatalogCache } from './snapshot.js';
 import { categoriesRepository, departmentsRepository, locationsRepository } from './repository.js';
 
 export type CatalogService = ReturnType<typeof createCatalogService>;
@@ -28,7 +29,7 @@ async function insertOnce(insert: () => Promise<unknown>, message: string, code:
   }
 }
 
-export function createCatalogService({ db, clock }: { db: Db; clock: Clock }) {
+export function createCatalogService({ db, clock, catalog }: { db: Db; clock: Clock; catalog: CatalogCache }) {
   async function requireDepartment(tenantId: string, id: string) {
     if (!(await departmentsRepository.findById(db, tenantId, id))) {
       throw validationError('The department does not exist.', [{ path: '/departmentId', message: 'unknown department' }], 'unknown_department');
@@ -53,6 +54,7 @@ export function createCatalogService({ db, clock }: { db: Db; clock: Clock }) {
         updated_at: now,
       };
       await insertOnce(() => departmentsRepository.insert(db, row), 'A department with this name exists.', 'department_exists');
+      catalog.invalidate(actor.tenantId);
       return presentDepartment(row);
     },
 
@@ -67,6 +69,7 @@ export function createCatalogService({ db, clock }: { db: Db; clock: Clock }) {
         updated_at: clock.now(),
       };
       await insertOnce(() => departmentsRepository.update(db, actor.tenantId, id, patch), 'A department with this name exists.', 'department_exists');
+      catalog.invalidate(actor.tenantId);
       return presentDepartment({ ...current, ...patch });
     },
 
@@ -86,6 +89,7 @@ export function createCatalogService({ db, clock }: { db: Db; clock: Clock }) {
         updated_at: now,
       };
       await insertOnce(() => categoriesRepository.insert(db, row), 'A category with this code exists.', 'category_exists');
+      catalog.invalidate(actor.tenantId);
       return presentCategory(row);
     },
 
@@ -100,6 +104,7 @@ export function createCatalogService({ db, clock }: { db: Db; clock: Clock }) {
         updated_at: clock.now(),
       };
       await categoriesRepository.update(db, actor.tenantId, code, patch);
+      catalog.invalidate(actor.tenantId);
       return presentCategory({ ...current, ...patch });
     },
 
@@ -121,6 +126,7 @@ export function createCatalogService({ db, clock }: { db: Db; clock: Clock }) {
         updated_at: now,
       };
       await insertOnce(() => locationsRepository.insert(db, row), 'A location with this code exists.', 'location_exists');
+      catalog.invalidate(actor.tenantId);
       return presentLocation(row);
     },
 
@@ -138,12 +144,14 @@ export function createCatalogService({ db, clock }: { db: Db; clock: Clock }) {
         updated_at: clock.now(),
       };
       await locationsRepository.update(db, actor.tenantId, key, patch);
+      catalog.invalidate(actor.tenantId);
       return presentLocation({ ...current, ...patch });
     },
 
     async deleteLocation(actor: Actor, code: string) {
       assertCan(actor, 'catalog:manage');
       if (!(await locationsRepository.delete(db, actor.tenantId, code.toUpperCase()))) throw notFound('Location');
+      catalog.invalidate(actor.tenantId);
     },
 
     async validateLocation(actor: Actor, body: ValidateLocationBody): Promise<LocationValidation> {

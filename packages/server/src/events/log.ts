@@ -1,5 +1,7 @@
 import type { IncidentEvent, NewEvent } from '@alertautec/core';
+import { sql } from 'kysely';
 import type { Db } from '../store/executor.js';
+import { prepared } from '../store/prepared.js';
 import type { IncidentEventsTable } from '../store/schema.js';
 
 /**
@@ -21,13 +23,24 @@ export interface LoggedEvent {
   incidentId: string;
 }
 
-const incrementHead = (trx: Db, tenantId: string) =>
-  trx
-    .updateTable('log_heads')
-    .set((eb) => ({ seq: eb('seq', '+', 1) }))
-    .where('tenant_id', '=', tenantId)
-    .returning('seq')
-    .executeTakeFirst();
+// The two statements of every append, built once (see store/prepared.ts).
+const incrementHeadQuery = prepared(
+  (db, v: { tenantId: string }) =>
+    db
+      .updateTable('log_heads')
+      .set((eb) => ({ seq: eb('seq', '+', sql.lit(1)) }))
+      .where('tenant_id', '=', v.tenantId)
+      .returning('seq'),
+  ['tenantId'],
+);
+const EVENT_COLUMNS = ['tenant_id', 'seq', 'incident_id', 'type', 'at', 'actor_id', 'internal', 'payload'] as const;
+const insertEventQuery = prepared(
+  (db, v: EventRow) => db.insertInto('incident_events').values(v),
+  EVENT_COLUMNS,
+);
+
+const incrementHead = async (trx: Db, tenantId: string) =>
+  (await incrementHeadQuery<{ seq: number }>(trx, { tenantId })).rows[0];
 
 export async function appendEvent(trx: Db, tenantId: string, event: NewEvent, at: number): Promise<number> {
   let head = await incrementHead(trx, tenantId);
@@ -37,19 +50,16 @@ export async function appendEvent(trx: Db, tenantId: string, event: NewEvent, at
     head = await incrementHead(trx, tenantId);
   }
   const seq = Number(head!.seq);
-  await trx
-    .insertInto('incident_events')
-    .values({
-      tenant_id: tenantId,
-      seq,
-      incident_id: event.incidentId,
-      type: event.type,
-      at,
-      actor_id: event.actorId,
-      internal: event.internal ? 1 : 0,
-      payload: JSON.stringify(event.payload),
-    })
-    .execute();
+  await insertEventQuery(trx, {
+    tenant_id: tenantId,
+    seq,
+    incident_id: event.incidentId,
+    type: event.type,
+    at,
+    actor_id: event.actorId,
+    internal: event.internal ? 1 : 0,
+    payload: JSON.stringify(event.payload),
+  });
   return seq;
 }
 

@@ -5,6 +5,7 @@ import { newId, type Clock } from '../adapters.js';
 import type { BlobStore } from '../blobs/filesystem.js';
 import { appendEvent } from '../events/log.js';
 import type { Db } from '../store/executor.js';
+import type { Write } from '../store/group-commit.js';
 import type { IncidentsService } from './service.js';
 
 /**
@@ -49,8 +50,8 @@ export interface Upload {
 
 export type AttachmentsService = ReturnType<typeof createAttachmentsService>;
 
-export function createAttachmentsService(deps: { db: Db; clock: Clock; blobs: BlobStore; incidents: IncidentsService; maxBytes: number }) {
-  const { db, clock, blobs, incidents } = deps;
+export function createAttachmentsService(deps: { db: Db; write: Write; clock: Clock; blobs: BlobStore; incidents: IncidentsService; maxBytes: number }) {
+  const { db, write, clock, blobs, incidents } = deps;
 
   return {
     maxBytes: deps.maxBytes,
@@ -93,7 +94,7 @@ export function createAttachmentsService(deps: { db: Db; clock: Clock; blobs: Bl
       await received.commit(key);
       const now = clock.now();
       try {
-        await db.transaction().execute(async (trx) => {
+        await write(async (trx) => {
           await trx
             .insertInto('attachments')
             .values({

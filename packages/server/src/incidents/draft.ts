@@ -1,7 +1,6 @@
 import { cleanText, foldText, slaDueAt, validationError, type Incident, type SlaPolicy, type UserActor } from '@alertautec/core';
 import type { CreateIncidentBody } from '@alertautec/core/schemas';
-import { categoriesRepository, departmentsRepository, locationsRepository } from '../catalog/repository.js';
-import type { Db } from '../store/executor.js';
+import type { CatalogCache } from '../catalog/snapshot.js';
 
 /**
  * Turns a report into the incident it would become: routed by its category, placed by its
@@ -23,12 +22,13 @@ function titleFrom(description: string): string {
 }
 
 export async function draftIncident(
-  db: Db,
+  catalog: CatalogCache,
   actor: UserActor,
   body: CreateIncidentBody,
   ids: { id: string; now: number; sla: SlaPolicy },
 ): Promise<Draft> {
-  const category = await categoriesRepository.findByCode(db, actor.tenantId, body.category);
+  const { categories, locations, departments } = await catalog.get(actor.tenantId);
+  const category = categories.get(body.category);
   if (!category) {
     throw validationError('There is no such category.', [{ path: '/category', message: 'unknown category' }], 'unknown_category');
   }
@@ -40,14 +40,14 @@ export async function draftIncident(
   if ((body.lat === undefined) !== (body.lng === undefined)) {
     throw validationError('Coordinates need both lat and lng.', [{ path: body.lat === undefined ? '/lat' : '/lng', message: 'is required with the other coordinate' }]);
   }
-  const location = body.locationCode ? await locationsRepository.findByCode(db, actor.tenantId, body.locationCode.toUpperCase()) : undefined;
+  const location = body.locationCode ? locations.get(body.locationCode.toUpperCase()) : undefined;
   if (body.locationCode && !location) {
     throw validationError('There is no location with this code.', [{ path: '/locationCode', message: 'unknown location' }], 'unknown_location');
   }
   const description = cleanText(body.description);
   const title = body.title ? cleanText(body.title) : titleFrom(description);
   const locationText = body.locationText ? cleanText(body.locationText) : null;
-  const department = await departmentsRepository.findById(db, actor.tenantId, category.department_id);
+  const department = departments.get(category.department_id);
 
   const incident: Incident = {
     id: ids.id,

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { OPEN_STATUSES, type Incident, type IncidentScope, type Status, type Urgency } from '@alertautec/core';
 import type { Db } from '../store/executor.js';
+import { prepared } from '../store/prepared.js';
 import type { IncidentsTable } from '../store/schema.js';
 
 export type IncidentRow = IncidentsTable;
@@ -78,8 +79,16 @@ function scoped(db: Db, scope: IncidentScope) {
   return query;
 }
 
+const INCIDENT_COLUMNS = [
+  'id', 'tenant_id', 'category', 'title', 'description', 'urgency', 'status', 'location_code', 'location_text', 'lat', 'lng',
+  'department_id', 'reporter_id', 'anonymous', 'created_at', 'updated_at', 'acknowledged_at', 'resolved_at', 'sla_due_at',
+  'version', 'search_text',
+] as const satisfies readonly (keyof IncidentRow)[];
+// Reporting is the hot write path: its insert is built once (see store/prepared.ts).
+const insertIncident = prepared((db, row: IncidentRow) => db.insertInto('incidents').values(row), INCIDENT_COLUMNS);
+
 export const incidentsRepository = {
-  insert: (db: Db, row: IncidentRow) => db.insertInto('incidents').values(row).execute(),
+  insert: (db: Db, row: IncidentRow) => insertIncident(db, row),
 
   findById: async (db: Db, tenantId: string, id: string) => {
     const row = await db.selectFrom('incidents').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();

@@ -27,18 +27,22 @@ import {
 import type { CommentBody, CreateIncidentBody, IncidentListQuery, UpdateStatusBody } from '@alertautec/core/schemas';
 import { newId, type Clock } from '../adapters.js';
 import { presentDepartment } from '../catalog/presenter.js';
+import type { CatalogCache } from '../catalog/snapshot.js';
 import { departmentsRepository } from '../catalog/repository.js';
 import { appendEvent, eventLog } from '../events/log.js';
 import { decodeCursor, isString, pageOf } from '../store/pagination.js';
 import { isUniqueViolation, type Db } from '../store/executor.js';
+import type { Write } from '../store/group-commit.js';
 import { draftIncident } from './draft.js';
 import { presentDuplicate, presentIncident } from './presenter.js';
 import { idempotencyRepository, incidentsRepository, toRow } from './repository.js';
 
 export interface IncidentsDeps {
   db: Db;
+  write: Write;
   clock: Clock;
   sla: SlaPolicy;
+  catalog: CatalogCache;
 }
 
 const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
@@ -49,7 +53,7 @@ const staleVersion = (current: number) =>
 
 export type IncidentsService = ReturnType<typeof createIncidentsService>;
 
-export function createIncidentsService({ db, clock, sla }: IncidentsDeps) {
+export function createIncidentsService({ db, write, clock, sla, catalog }: IncidentsDeps) {
   /** The incident if this actor may see it; otherwise 404, never 403 (existence does not leak). */
   async function findVisible(actor: UserActor, id: string): Promise<Incident> {
     const incident = await incidentsRepository.findById(db, actor.tenantId, id);
@@ -73,7 +77,7 @@ export function createIncidentsService({ db, clock, sla }: IncidentsDeps) {
       const now = clock.now();
       const change = decide(incident, now);
       if (!change) return incident;
-      const written = await db.transaction().execute(async (trx) => {
+      const written = await write(async (trx) => {
         if (!(await incidentsRepository.updateIfVersion(trx, change.next, incident.version))) return false;
         await appendEvent(trx, actor.tenantId, change.event, now);
         return true;
@@ -122,9 +126,9 @@ export function createIncidentsService({ db, clock, sla }: IncidentsDeps) {
       const earlier = await replay();
       if (earlier) return earlier;
       const now = clock.now();
-      const { incident, searchText } = await draftIncident(db, actor, body, { id: newId(), now, sla });
+      const { incident, searchText } = await draftIncident(catalog, actor, body, { id: newId(), now, sla });
       try {
-        await db.transaction().execute(async (trx) => {
+        await write(async (trx) => {
           if (idempotencyKey) {
             await idempotencyRepository.removeExpired(trx, actor.userId, idempotencyKey, now - IDEMPOTENCY_WINDOW_MS);
             await idempotencyRepository.insert(trx, {
@@ -150,7 +154,7 @@ export function createIncidentsService({ db, clock, sla }: IncidentsDeps) {
 
     async preview(actor: UserActor, body: CreateIncidentBody) {
       const now = clock.now();
-      const { incident } = await draftIncident(db, actor, body, { id: 'preview', now, sla });
+      const { incident } = await draftIncident(catalog, actor, body, { id: 'preview', now, sla });
       const department = incident.departmentId ? await departmentsRepository.findById(db, actor.tenantId, incident.departmentId) : undefined;
       const candidates = await incidentsRepository.openOfCategorySince(db, actor.tenantId, incident.category, now - DUPLICATE_WINDOW_MS);
       const possibleDuplicates = candidates
@@ -215,7 +219,7 @@ export function createIncidentsService({ db, clock, sla }: IncidentsDeps) {
       if (internal && !canSeeInternal(actor)) throw forbidden('Students cannot write internal comments.', 'internal_comment_not_allowed');
       const event = commentAddedEvent(incident.id, newId(), actor.userId, cleanText(body.text), internal);
       const now = clock.now();
-      const seq = await db.transaction().execute((trx) => appendEvent(trx, actor.tenantId, event, now));
+      const seq = await write((trx) => appendEvent(trx, actor.tenantId, event, now));
       const logged = { seq, type: event.type, id: incident.id, at: new Date(now).toISOString(), actorId: actor.userId, ...event.payload } as IncidentEvent;
       return eventForViewer(actor, logged, internal, incident)!;
     },

@@ -5,6 +5,7 @@ import { Kysely, Migrator, PostgresDialect, SqliteAdapter, SqliteDialect, sql, t
 import pg from 'pg';
 import { migrations } from './migrations/index.js';
 import { isUniqueViolation } from './executor.js';
+import { eachOwnTransaction, groupCommit, type Write } from './group-commit.js';
 import type { Database } from './schema.js';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -12,6 +13,8 @@ export type DialectName = 'sqlite' | 'postgres';
 export interface Store {
   db: Kysely<Database>;
   dialect: DialectName;
+  /** Runs a write transaction (grouped with concurrent ones on SQLite; see group-commit.ts). */
+  write: Write;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -154,6 +157,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   return {
     db,
     dialect,
+    write: dialect === 'sqlite' ? groupCommit(db) : eachOwnTransaction(db),
     ping: async () => {
       await sql`select 1`.execute(db);
     },

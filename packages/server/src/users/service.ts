@@ -16,6 +16,7 @@ import { refreshTokenRepository } from '../auth/refresh-token-repository.js';
 import { departmentsRepository } from '../catalog/repository.js';
 import { decodeCursor, isString, pageOf } from '../store/pagination.js';
 import { isUniqueViolation, type Db } from '../store/executor.js';
+import type { ActiveUsers } from './active-users.js';
 import { presentUser } from './presenter.js';
 import { usersRepository, type UserRow } from './repository.js';
 
@@ -23,11 +24,12 @@ export interface UsersDeps {
   db: Db;
   clock: Clock;
   passwords: PasswordHasher;
+  activeUsers: ActiveUsers;
 }
 
 export type UsersService = ReturnType<typeof createUsersService>;
 
-export function createUsersService({ db, clock, passwords }: UsersDeps) {
+export function createUsersService({ db, clock, passwords, activeUsers }: UsersDeps) {
   async function checkDepartment(tenantId: string, role: Role, departmentId: string | null) {
     if (roleNeedsDepartment(role) && !departmentId) {
       throw validationError('Staff accounts need a department.', [{ path: '/departmentId', message: 'is required for staff' }]);
@@ -113,6 +115,7 @@ export function createUsersService({ db, clock, passwords }: UsersDeps) {
         await usersRepository.update(trx, actor.tenantId, id, patch);
         if (disabled === 1 && user.disabled === 0) await refreshTokenRepository.revokeAllForUser(trx, id, now);
       });
+      activeUsers.forget(id);
       return presentUser({ ...user, ...patch });
     },
   };
