@@ -13,3 +13,4 @@ export * from './incidents/lifecycle.js';
 export * from './incidents/events.js';
 export * from './incidents/geo.js';
 export * from './incidents/duplicates.js';
+export * from './realtime/protocol.js';

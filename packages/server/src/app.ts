@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Fastify from 'fastify';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -13,10 +13,11 @@ import { frameworkErrors, problem, sendProblem } from './http/problem.js';
 import type { App } from './http/types.js';
 import { schemaCompilers } from './http/validation.js';
 import { registerWeb, sendWebPage, wantsWebPage } from './http/web.js';
-import { createMetrics, recordHttpMetrics } from './ops/metrics.js';
+import { recordHttpMetrics } from './ops/metrics.js';
 import { opsRoutes } from './ops/routes.js';
 import { defaultWebDir, type System } from './system.js';
 import { incidentsRoutes } from './incidents/routes.js';
+import { realtimeRoutes } from './realtime/routes.js';
 import { usersRoutes } from './users/routes.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -25,7 +26,7 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 export async function buildApp(system: System): Promise<App> {
   const { config, services } = system;
   const app = Fastify({
-    logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers["x-api-key"]'] },
+    loggerInstance: system.log as FastifyBaseLogger,
     bodyLimit: config.bodyLimitBytes,
     // Requests the router refuses (a malformed or overlong path) are problem+json too.
     frameworkErrors,
@@ -46,7 +47,7 @@ export async function buildApp(system: System): Promise<App> {
     reply.header('x-request-id', request.id);
   });
 
-  const metrics = createMetrics();
+  const { metrics } = system;
   recordHttpMetrics(app, metrics);
   await registerDocs(app);
   await app.register(rateLimit, {
@@ -75,6 +76,11 @@ export async function buildApp(system: System): Promise<App> {
   apiKeysRoutes(app, services.apiKeys);
   catalogRoutes(app, services.catalog);
   incidentsRoutes(app, services.incidents, services.attachments);
+  realtimeRoutes(app, system.realtime.publisher);
+
+  // The realtime gateway shares the port: WebSocket upgrades at /ws.
+  app.server.on('upgrade', system.realtime.gateway.handleUpgrade);
+  app.addHook('preClose', async () => system.realtime.gateway.close());
 
   return app;
 }

@@ -11,6 +11,8 @@ export interface Config {
   host: string;
   dataDir: string;
   databaseUrl: string | null;
+  /** PostgreSQL schema for this deployment's tables (default: the search_path's first). */
+  databaseSchema: string | null;
   adminEmail: string | null;
   adminPassword: string | null;
   demo: boolean;
@@ -27,6 +29,9 @@ export interface Config {
   /** Seconds each urgency may wait to be acknowledged. */
   sla: SlaPolicy;
   webDir: string | null;
+  /** How far back a reconnecting client may resume; older answers ResyncRequired. */
+  realtimeRetention: { maxEvents: number; maxAgeMs: number };
+  wsMaxConnectionsPerUser: number;
 }
 
 export class ConfigError extends Error {
@@ -82,6 +87,13 @@ function databaseUrl(env: Env): string | null {
   return raw;
 }
 
+function databaseSchema(env: Env): string | null {
+  const raw = env.DATABASE_SCHEMA?.trim();
+  if (!raw) return null;
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(raw)) throw new ConfigError('DATABASE_SCHEMA', `must be a lower-case SQL identifier, got "${raw}"`);
+  return raw;
+}
+
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
@@ -117,6 +129,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     host: env.HOST?.trim() || '127.0.0.1',
     dataDir: path.resolve(cwd, env.DATA_DIR?.trim() || './data'),
     databaseUrl: databaseUrl(env),
+    databaseSchema: databaseSchema(env),
     adminEmail,
     adminPassword,
     demo,
@@ -135,5 +148,10 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       low: integer(env, 'SLA_LOW_MINUTES', DEFAULT_SLA.low / 60, 1, 100_000) * 60,
     },
     webDir: webDir ? path.resolve(cwd, webDir) : null,
+    realtimeRetention: {
+      maxEvents: integer(env, 'REALTIME_RETENTION_EVENTS', 100_000, 1, 100_000_000),
+      maxAgeMs: integer(env, 'REALTIME_RETENTION_DAYS', 7, 1, 365) * 86_400_000,
+    },
+    wsMaxConnectionsPerUser: integer(env, 'WS_MAX_CONNECTIONS_PER_USER', 10, 1, 100_000),
   };
 }

@@ -4,6 +4,7 @@ import { DomainError, attachmentAddedEvent, notFound, validationError, type User
 import { newId, type Clock } from '../adapters.js';
 import type { BlobStore } from '../blobs/filesystem.js';
 import { appendEvent } from '../events/log.js';
+import type { LogCommitted } from '../events/signal.js';
 import type { Db } from '../store/executor.js';
 import type { Write } from '../store/group-commit.js';
 import type { IncidentsService } from './service.js';
@@ -50,7 +51,15 @@ export interface Upload {
 
 export type AttachmentsService = ReturnType<typeof createAttachmentsService>;
 
-export function createAttachmentsService(deps: { db: Db; write: Write; clock: Clock; blobs: BlobStore; incidents: IncidentsService; maxBytes: number }) {
+export function createAttachmentsService(deps: {
+  db: Db;
+  write: Write;
+  clock: Clock;
+  blobs: BlobStore;
+  incidents: IncidentsService;
+  maxBytes: number;
+  committed: LogCommitted;
+}) {
   const { db, write, clock, blobs, incidents } = deps;
 
   return {
@@ -117,6 +126,7 @@ export function createAttachmentsService(deps: { db: Db; write: Write; clock: Cl
         await blobs.remove(key);
         throw error;
       }
+      deps.committed(actor.tenantId);
       return attachment;
     },
 

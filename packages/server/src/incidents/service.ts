@@ -30,6 +30,7 @@ import { presentDepartment } from '../catalog/presenter.js';
 import type { CatalogCache } from '../catalog/snapshot.js';
 import { departmentsRepository } from '../catalog/repository.js';
 import { appendEvent, eventLog } from '../events/log.js';
+import type { LogCommitted } from '../events/signal.js';
 import { decodeCursor, isString, pageOf } from '../store/pagination.js';
 import { isUniqueViolation, type Db } from '../store/executor.js';
 import type { Write } from '../store/group-commit.js';
@@ -43,6 +44,8 @@ export interface IncidentsDeps {
   clock: Clock;
   sla: SlaPolicy;
   catalog: CatalogCache;
+  /** Tells log consumers (the broadcaster) that a tenant's log grew. */
+  committed: LogCommitted;
 }
 
 const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
@@ -53,7 +56,7 @@ const staleVersion = (current: number) =>
 
 export type IncidentsService = ReturnType<typeof createIncidentsService>;
 
-export function createIncidentsService({ db, write, clock, sla, catalog }: IncidentsDeps) {
+export function createIncidentsService({ db, write, clock, sla, catalog, committed }: IncidentsDeps) {
   /** The incident if this actor may see it; otherwise 404, never 403 (existence does not leak). */
   async function findVisible(actor: UserActor, id: string): Promise<Incident> {
     const incident = await incidentsRepository.findById(db, actor.tenantId, id);
@@ -82,7 +85,10 @@ export function createIncidentsService({ db, write, clock, sla, catalog }: Incid
         await appendEvent(trx, actor.tenantId, change.event, now);
         return true;
       });
-      if (written) return change.next;
+      if (written) {
+        committed(actor.tenantId);
+        return change.next;
+      }
       if (expectedVersion !== undefined) throw staleVersion(incident.version + 1);
     }
     throw new DomainError('conflict', 'concurrent_update', 'The incident is being changed by others; retry.');
@@ -149,6 +155,7 @@ export function createIncidentsService({ db, write, clock, sla, catalog }: Incid
         if (winner) return winner;
         throw error;
       }
+      committed(actor.tenantId);
       return { incident: presentIncident(incident, actor), replayed: false };
     },
 
@@ -220,6 +227,7 @@ export function createIncidentsService({ db, write, clock, sla, catalog }: Incid
       const event = commentAddedEvent(incident.id, newId(), actor.userId, cleanText(body.text), internal);
       const now = clock.now();
       const seq = await write((trx) => appendEvent(trx, actor.tenantId, event, now));
+      committed(actor.tenantId);
       const logged = { seq, type: event.type, id: incident.id, at: new Date(now).toISOString(), actorId: actor.userId, ...event.payload } as IncidentEvent;
       return eventForViewer(actor, logged, internal, incident)!;
     },

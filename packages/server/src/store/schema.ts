@@ -139,7 +139,17 @@ export interface IdempotencyKeysTable {
   created_at: number;
 }
 
+export interface RealtimeMessagesTable {
+  id: string;
+  tenant_id: string;
+  type: string;
+  audience: string;
+  data: string;
+  at: number;
+}
+
 export interface Database {
+  realtime_messages: RealtimeMessagesTable;
   incidents: IncidentsTable;
   log_heads: LogHeadsTable;
   incident_events: IncidentEventsTable;

@@ -1,0 +1,198 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { Ajv } from 'ajv';
+import WebSocket, { WebSocketServer } from 'ws';
+import { CLOSE_CODES, ClientMessage, DomainError, type UserActor } from '@alertautec/core';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Clock } from '../adapters.js';
+import type { AuthService } from '../auth/service.js';
+import type { Broadcaster } from './broadcaster.js';
+import { Connection, type ConnectionLimits } from './connection.js';
+import type { RealtimeMetrics } from './metrics.js';
+import type { ConnectionRegistry } from './registry.js';
+
+/**
+ * The WebSocket gateway at /ws: checks the token before the upgrade, routes client
+ * actions (the API Gateway `action` convention), keeps connections alive and in line.
+ */
+export interface GatewayOptions {
+  maxFrameBytes: number;
+  maxConnectionsPerUser: number;
+  maxSubscriptionsPerConnection: number;
+  pingIntervalMs: number;
+  limits: ConnectionLimits;
+}
+
+export const DEFAULT_GATEWAY_OPTIONS: GatewayOptions = {
+  maxFrameBytes: 64 * 1024,
+  maxConnectionsPerUser: 10,
+  maxSubscriptionsPerConnection: 20,
+  pingIntervalMs: 25_000,
+  limits: { maxBufferedBytes: 1024 * 1024, messagesPerSecond: 20, burst: 40, maxViolations: 20 },
+};
+
+export interface GatewayDeps {
+  auth: AuthService;
+  broadcaster: Broadcaster;
+  registry: ConnectionRegistry;
+  metrics: RealtimeMetrics;
+  clock: Clock;
+  log: FastifyBaseLogger;
+  options: GatewayOptions;
+}
+
+// JSON.parse would accept frames far larger than any action; ws refuses beyond this,
+// and frames between maxFrameBytes and it are closed with 4008 by the gateway itself.
+const HARD_FRAME_LIMIT = 1024 * 1024;
+
+function refuse(socket: Duplex, status: number, reason: string, headers: Record<string, string> = {}) {
+  const extra = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
+  const body = JSON.stringify({ type: `urn:alertautec:problem:${reason}`, title: reason, status, detail: reason, code: reason });
+  socket.end(
+    `HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : status === 429 ? 'Too Many Requests' : 'Not Found'}\r\n` +
+      `Content-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n${extra}\r\n${body}`,
+  );
+}
+
+export class Gateway {
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: HARD_FRAME_LIMIT, perMessageDeflate: false, clientTracking: false });
+  private readonly validate = new Ajv({ allErrors: false, strict: false }).compile(ClientMessage);
+  private readonly keepAlive: NodeJS.Timeout;
+
+  constructor(private readonly deps: GatewayDeps) {
+    this.keepAlive = setInterval(() => this.pingAll(), deps.options.pingIntervalMs);
+    this.keepAlive.unref();
+  }
+
+  /** For the HTTP server's `upgrade` event. */
+  handleUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    socket.on('error', () => socket.destroy());
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    if (url.pathname !== '/ws') return refuse(socket, 404, 'route_not_found');
+    const token = url.searchParams.get('token');
+    if (!token) return refuse(socket, 401, 'unauthenticated', { 'WWW-Authenticate': 'Bearer realm="alertautec"' });
+    this.deps.auth
+      .actorFromAccessToken(token)
+      .then(async (actor) => {
+        const { registry, options, broadcaster } = this.deps;
+        if (registry.countForUser(actor.tenantId, actor.userId) >= options.maxConnectionsPerUser) {
+          return refuse(socket, 429, 'too_many_connections', { 'Retry-After': '10' });
+        }
+        await broadcaster.follow(actor.tenantId);
+        if (socket.destroyed) return;
+        this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, actor, actor.exp));
+      })
+      .catch((error: unknown) => {
+        if (error instanceof DomainError) return refuse(socket, 401, error.code, { 'WWW-Authenticate': 'Bearer realm="alertautec", error="invalid_token"' });
+        this.deps.log.error({ err: error }, 'websocket upgrade failed');
+        socket.destroy();
+      });
+  };
+
+  private accept(ws: WebSocket, actor: UserActor, exp: number): void {
+    const { registry, metrics, clock, options } = this.deps;
+    const connection = new Connection(ws, actor, exp, options.limits, (slow) => {
+      metrics.slowReadersDropped.inc();
+      slow.close(CLOSE_CODES.overloaded, 'client too slow to read');
+      slow.socket.terminate();
+    }, clock.now());
+    registry.add(connection);
+    connection.scheduleExpiry(clock.now());
+    ws.on('pong', () => (connection.alive = true));
+    ws.on('message', (data: Buffer, isBinary) => this.onMessage(connection, data, isBinary));
+    ws.on('error', () => undefined);
+    ws.on('close', () => {
+      connection.dispose();
+      registry.remove(connection);
+    });
+  }
+
+  private violation(connection: Connection, code: string, message: string): void {
+    connection.send({ type: 'Error', code, message });
+    if (connection.violation(this.deps.clock.now())) {
+      this.deps.metrics.violationsClosed.inc();
+      connection.close(CLOSE_CODES.policyViolation, 'policy violation');
+    }
+  }
+
+  private onMessage(connection: Connection, data: Buffer, isBinary: boolean): void {
+    if (connection.closed) return;
+    if (data.length > this.deps.options.maxFrameBytes) {
+      this.deps.metrics.violationsClosed.inc();
+      return connection.close(CLOSE_CODES.policyViolation, 'frame too large');
+    }
+    if (!connection.takeMessageToken(this.deps.clock.now())) return this.violation(connection, 'rate_limited', 'Too many messages; slow down.');
+    if (isBinary) return this.violation(connection, 'unsupported', 'Frames are JSON text.');
+    let message: unknown;
+    try {
+      message = JSON.parse(data.toString('utf8'));
+    } catch {
+      return this.violation(connection, 'malformed_json', 'The frame is not valid JSON.');
+    }
+    if (!this.validate(message)) {
+      const error = this.validate.errors?.[0];
+      return this.violation(connection, 'invalid_message', `Not a valid action${error ? `: ${error.instancePath || '/'} ${error.message}` : ''}.`);
+    }
+    void this.dispatch(connection, message as ClientMessage).catch((error: unknown) => {
+      this.deps.log.error({ err: error }, 'websocket action failed');
+      connection.send({ type: 'Error', code: 'internal_error', message: 'Something went wrong on our side.' });
+    });
+  }
+
+  private async dispatch(connection: Connection, message: ClientMessage): Promise<void> {
+    switch (message.action) {
+      case 'ping':
+        return connection.send({ type: 'Pong', at: new Date(this.deps.clock.now()).toISOString() });
+      case 'subscribeIncidents':
+        if (connection.subscriptions.size >= this.deps.options.maxSubscriptionsPerConnection) {
+          return this.violation(connection, 'too_many_subscriptions', `At most ${this.deps.options.maxSubscriptionsPerConnection} subscriptions per connection.`);
+        }
+        return this.deps.broadcaster.subscribe(connection, message.filters ?? {}, message.since);
+      case 'unsubscribe':
+        if (!connection.subscriptions.delete(message.subscriptionId)) {
+          return connection.send({ type: 'Error', code: 'unknown_subscription', message: 'There is no such subscription.' });
+        }
+        return connection.send({ type: 'Unsubscribed', subscriptionId: message.subscriptionId });
+      case 'reauth':
+        return this.reauth(connection, message.token);
+    }
+  }
+
+  private async reauth(connection: Connection, token: string): Promise<void> {
+    let actor;
+    try {
+      actor = await this.deps.auth.actorFromAccessToken(token);
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      return connection.send({ type: 'Error', code: error.code, message: error.message });
+    }
+    if (actor.userId !== connection.actor.userId || actor.tenantId !== connection.actor.tenantId) {
+      return this.violation(connection, 'reauth_mismatch', 'A connection stays with the user who opened it.');
+    }
+    // Role or department may have changed: index the connection anew.
+    this.deps.registry.remove(connection);
+    connection.actor = actor;
+    connection.exp = actor.exp;
+    if (!connection.closed) this.deps.registry.add(connection);
+    connection.scheduleExpiry(this.deps.clock.now());
+    connection.send({ type: 'Reauthenticated', exp: actor.exp });
+  }
+
+  private pingAll(): void {
+    for (const connection of this.deps.registry.all()) {
+      if (!connection.alive) {
+        connection.socket.terminate();
+        continue;
+      }
+      connection.alive = false;
+      connection.socket.ping();
+    }
+  }
+
+  /** Closes every connection (going away) and stops the keep-alive. */
+  close(): void {
+    clearInterval(this.keepAlive);
+    for (const connection of [...this.deps.registry.all()]) connection.close(1001, 'server shutting down');
+    this.wss.close();
+  }
+}

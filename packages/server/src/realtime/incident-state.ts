@@ -1,0 +1,35 @@
+import type { Incident, IncidentEvent } from '@alertautec/core';
+import type { Db } from '../store/executor.js';
+import { fromRow } from '../incidents/repository.js';
+
+/**
+ * The incident as one event left it, for deciding who receives that event: the current
+ * row, with the fields the event itself carries (status, department, …) taking precedence.
+ */
+export type IncidentState = Pick<Incident, 'id' | 'tenantId' | 'status' | 'urgency' | 'category' | 'departmentId' | 'reporterId' | 'anonymous'>;
+
+export async function loadIncidents(db: Db, tenantId: string, ids: readonly string[]): Promise<Map<string, Incident>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('incidents')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('id', 'in', [...new Set(ids)])
+    .execute();
+  return new Map(rows.map((row) => [row.id, fromRow(row)]));
+}
+
+export function stateAsOf(incident: Incident, event: IncidentEvent): IncidentState {
+  const state: IncidentState = { ...incident };
+  switch (event.type) {
+    case 'IncidentCreated':
+      return { ...state, status: event.status, urgency: event.urgency, category: event.category, departmentId: event.departmentId };
+    case 'IncidentStatusChanged':
+    case 'IncidentEscalated':
+      return { ...state, status: event.status };
+    case 'DepartmentAssigned':
+      return { ...state, departmentId: event.departmentId };
+    default:
+      return state;
+  }
+}
