@@ -1,2 +1,3 @@
-/** The AlertaUTEC client SDK. The realtime client arrives with the realtime gateway. */
-export const SDK_VERSION = '0.1.0';
+export { RealtimeClient, type ConnectionState, type RealtimeClientOptions, type RealtimeEvents, type SocketFactory, type SocketLike, type Subscription } from './realtime-client.js';
+export { backoffDelay, tokenExpiry, type BackoffOptions } from './backoff.js';
+export type { IncidentEvent, PublishedEvent, SubscriptionFilters } from '@alertautec/core';

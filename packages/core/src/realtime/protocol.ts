@@ -29,6 +29,8 @@ export const ClientMessage = Type.Union([
       action: Type.Literal('subscribeIncidents'),
       filters: Type.Optional(SubscriptionFilters),
       since: Type.Optional(Type.Integer({ minimum: 0 })),
+      /** Echoed in Subscribed, so a client can pair answers with requests. */
+      ref: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
     },
     { additionalProperties: false },
   ),
@@ -52,7 +54,7 @@ export interface PublishedEvent {
 }
 
 export type ServerMessage =
-  | { type: 'Subscribed'; subscriptionId: string; headSeq: number }
+  | { type: 'Subscribed'; subscriptionId: string; headSeq: number; ref?: string }
   | { type: 'Unsubscribed'; subscriptionId: string }
   | { type: 'Pong'; at: string }
   | { type: 'Reauthenticated'; exp: number }

@@ -176,7 +176,7 @@ export class Broadcaster {
    * Registers a subscription at the tenant's cursor and, with `since`, replays what came
    * after `since` up to that cursor while live events wait in the subscription's queue.
    */
-  async subscribe(connection: Connection, filters: SubscriptionFilters, since: number | undefined): Promise<void> {
+  async subscribe(connection: Connection, filters: SubscriptionFilters, since: number | undefined, ref?: string): Promise<void> {
     const { tenantId } = connection.actor;
     await this.follow(tenantId);
     // From here to the registration nothing awaits: the cursor cannot move in between.
@@ -184,7 +184,7 @@ export class Broadcaster {
     const replaying = since !== undefined && since < cursor;
     const subscription: Subscription = { id: connection.newSubscriptionId(), filters, deliveredSeq: cursor, pending: replaying ? [] : null };
     connection.subscriptions.set(subscription.id, subscription);
-    connection.send({ type: 'Subscribed', subscriptionId: subscription.id, headSeq: cursor });
+    connection.send({ type: 'Subscribed', subscriptionId: subscription.id, headSeq: cursor, ...(ref !== undefined ? { ref } : {}) });
     if (since === undefined) return;
     if (!replaying) {
       // The client is ahead of this node (it saw events through another): skip what it has.

@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
-import WebSocket from 'ws';
+import * as ws from 'ws';
+import type WebSocket from 'ws';
 
 /**
  * WebSocket text frames built once and written as they are to every socket that gets the
@@ -14,7 +15,7 @@ export type Frame = Buffer;
 interface SenderStatics {
   frame(data: Buffer, options: { fin: boolean; opcode: number; mask: boolean; readOnly: boolean; rsv1: boolean }): Buffer[];
 }
-const Sender = (WebSocket as unknown as { Sender: SenderStatics }).Sender;
+const Sender = (ws as unknown as { Sender: SenderStatics }).Sender;
 
 export function textFrame(text: string): Frame {
   const parts = Sender.frame(Buffer.from(text), { fin: true, opcode: 1, mask: false, readOnly: true, rsv1: false });

@@ -147,7 +147,7 @@ export class Gateway {
         if (connection.subscriptions.size >= this.deps.options.maxSubscriptionsPerConnection) {
           return this.violation(connection, 'too_many_subscriptions', `At most ${this.deps.options.maxSubscriptionsPerConnection} subscriptions per connection.`);
         }
-        return this.deps.broadcaster.subscribe(connection, message.filters ?? {}, message.since);
+        return this.deps.broadcaster.subscribe(connection, message.filters ?? {}, message.since, message.ref);
       case 'unsubscribe':
         if (!connection.subscriptions.delete(message.subscriptionId)) {
           return connection.send({ type: 'Error', code: 'unknown_subscription', message: 'There is no such subscription.' });

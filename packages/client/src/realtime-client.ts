@@ -1,0 +1,277 @@
+import type { IncidentEvent, PublishedEvent, ServerMessage, SubscriptionFilters } from '@alertautec/core';
+import { backoffDelay, tokenExpiry, type BackoffOptions } from './backoff.js';
+
+/**
+ * The realtime client: one WebSocket to the gateway, subscriptions that survive
+ * reconnects, and no event lost across a drop — each subscription resumes from the last
+ * `seq` it saw. Works in browsers (the global WebSocket) and in Node (pass `ws`).
+ */
+export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'closed';
+
+/** The subset of the WebSocket API the client uses (browsers' and `ws` both have it). */
+export interface SocketLike {
+  readyState: number;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  onopen: ((event: unknown) => void) | null;
+  onmessage: ((event: { data: unknown }) => void) | null;
+  onclose: ((event: { code: number; reason: string }) => void) | null;
+  onerror: ((event: unknown) => void) | null;
+}
+export type SocketFactory = new (url: string) => SocketLike;
+
+export interface RealtimeClientOptions {
+  /** The gateway, e.g. `ws://localhost:3000/ws`. */
+  url: string;
+  /** Gives a current access token; called on every connect and before expiry. */
+  token: () => string | Promise<string>;
+  WebSocket?: SocketFactory;
+  backoff?: BackoffOptions;
+  /** Re-authenticate this many seconds before the token expires (default 60). */
+  reauthLeadSeconds?: number;
+  /** A connection silent this long is presumed dead and replaced (default 60 s). */
+  idleTimeoutMs?: number;
+}
+
+export interface Subscription {
+  readonly filters: SubscriptionFilters;
+  /** The highest seq this subscription has caught up to. */
+  readonly cursor: number | undefined;
+  unsubscribe(): void;
+}
+
+export interface RealtimeEvents {
+  event: (event: IncidentEvent, subscription: Subscription) => void;
+  published: (event: PublishedEvent) => void;
+  state: (state: ConnectionState) => void;
+  /** The server no longer keeps what this subscription missed: refetch over HTTP. */
+  resync: (subscription: Subscription, headSeq: number) => void;
+  error: (error: { code: string; message: string }) => void;
+}
+
+interface LocalSubscription extends Subscription {
+  ref: string;
+  serverId: string | undefined;
+  cursor: number | undefined;
+  active: boolean;
+}
+
+const OPEN = 1;
+const INCIDENT_EVENT = /^(IncidentCreated|IncidentStatusChanged|CommentAdded|DepartmentAssigned|AttachmentAdded|IncidentEscalated)$/;
+
+export class RealtimeClient {
+  private socket: SocketLike | undefined;
+  private readonly subscriptions = new Map<string, LocalSubscription>();
+  private readonly listeners: { [K in keyof RealtimeEvents]: Set<RealtimeEvents[K]> } = {
+    event: new Set(),
+    published: new Set(),
+    state: new Set(),
+    resync: new Set(),
+    error: new Set(),
+  };
+  private nextRef = 1;
+  private attempt = 0;
+  private stateValue: ConnectionState = 'closed';
+  private stopped = true;
+  private timers: ReturnType<typeof setTimeout>[] = [];
+  private lastHeard = 0;
+
+  constructor(private readonly options: RealtimeClientOptions) {}
+
+  get state(): ConnectionState {
+    return this.stateValue;
+  }
+
+  on<K extends keyof RealtimeEvents>(name: K, listener: RealtimeEvents[K]): () => void {
+    this.listeners[name].add(listener);
+    return () => this.listeners[name].delete(listener);
+  }
+
+  private emit<K extends keyof RealtimeEvents>(name: K, ...args: Parameters<RealtimeEvents[K]>): void {
+    for (const listener of this.listeners[name]) (listener as (...a: Parameters<RealtimeEvents[K]>) => void)(...args);
+  }
+
+  private setState(state: ConnectionState): void {
+    if (state === this.stateValue) return;
+    this.stateValue = state;
+    this.emit('state', state);
+  }
+
+  connect(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.setState('connecting');
+    void this.open();
+  }
+
+  /** Subscribes to incident events; `since` resumes from a seq the caller already has. */
+  subscribe(filters: SubscriptionFilters = {}, since?: number): Subscription {
+    const ref = `r${this.nextRef++}`;
+    const subscription: LocalSubscription = {
+      ref,
+      filters,
+      serverId: undefined,
+      cursor: since,
+      active: true,
+      unsubscribe: () => {
+        subscription.active = false;
+        this.subscriptions.delete(ref);
+        if (subscription.serverId) this.sendAction({ action: 'unsubscribe', subscriptionId: subscription.serverId });
+      },
+    };
+    this.subscriptions.set(ref, subscription);
+    if (this.socket?.readyState === OPEN) this.sendSubscribe(subscription);
+    return subscription;
+  }
+
+  close(): void {
+    this.stopped = true;
+    this.clearTimers();
+    this.socket?.close(1000, 'client closed');
+    this.socket = undefined;
+    this.setState('closed');
+  }
+
+  private clearTimers(): void {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers = [];
+  }
+
+  private later(ms: number, run: () => void): void {
+    const timer = setTimeout(run, ms);
+    (timer as { unref?: () => void }).unref?.();
+    this.timers.push(timer);
+  }
+
+  private async open(): Promise<void> {
+    this.clearTimers();
+    let token: string;
+    try {
+      token = await this.options.token();
+    } catch {
+      return this.retry();
+    }
+    if (this.stopped) return;
+    const Factory = this.options.WebSocket ?? (globalThis as unknown as { WebSocket: SocketFactory }).WebSocket;
+    const url = `${this.options.url}${this.options.url.includes('?') ? '&' : '?'}token=${encodeURIComponent(token)}`;
+    const socket = new Factory(url);
+    this.socket = socket;
+    socket.onopen = () => {
+      this.attempt = 0;
+      this.lastHeard = Date.now();
+      this.setState('live');
+      for (const subscription of this.subscriptions.values()) this.sendSubscribe(subscription);
+      this.scheduleReauth(token);
+      this.watchIdle();
+    };
+    socket.onmessage = (message) => {
+      this.lastHeard = Date.now();
+      this.onMessage(String(message.data));
+    };
+    socket.onerror = () => undefined;
+    socket.onclose = () => {
+      if (this.socket !== socket) return;
+      this.socket = undefined;
+      for (const subscription of this.subscriptions.values()) subscription.serverId = undefined;
+      if (!this.stopped) this.retry();
+    };
+  }
+
+  private retry(): void {
+    if (this.stopped) return;
+    this.setState('reconnecting');
+    const delay = backoffDelay(this.attempt++, this.options.backoff);
+    this.later(delay, () => void this.open());
+  }
+
+  private sendAction(message: object): void {
+    if (this.socket?.readyState === OPEN) this.socket.send(JSON.stringify(message));
+  }
+
+  private sendSubscribe(subscription: LocalSubscription): void {
+    this.sendAction({
+      action: 'subscribeIncidents',
+      filters: subscription.filters,
+      ref: subscription.ref,
+      ...(subscription.cursor !== undefined ? { since: subscription.cursor } : {}),
+    });
+  }
+
+  private scheduleReauth(token: string): void {
+    const exp = tokenExpiry(token);
+    if (exp === undefined) return;
+    const lead = (this.options.reauthLeadSeconds ?? 60) * 1000;
+    this.later(Math.max(1_000, exp * 1000 - Date.now() - lead), () => {
+      void Promise.resolve(this.options.token()).then((fresh) => {
+        if (fresh !== token) this.sendAction({ action: 'reauth', token: fresh });
+        this.scheduleReauth(fresh);
+      }, () => this.scheduleReauth(token));
+    });
+  }
+
+  /** Browsers cannot see protocol pings: a silent connection is checked with an action ping. */
+  private watchIdle(): void {
+    const idle = this.options.idleTimeoutMs ?? 60_000;
+    this.later(idle / 2, () => {
+      if (this.socket?.readyState !== OPEN) return;
+      if (Date.now() - this.lastHeard > idle) {
+        this.socket.close(4000, 'idle');
+        return;
+      }
+      this.sendAction({ action: 'ping' });
+      this.watchIdle();
+    });
+  }
+
+  private onMessage(text: string): void {
+    let message: Exclude<ServerMessage, PublishedEvent>;
+    try {
+      // Published events have open-ended types; they are told apart below by their `data`.
+      message = JSON.parse(text) as Exclude<ServerMessage, PublishedEvent>;
+    } catch {
+      return;
+    }
+    switch (message.type) {
+      case 'Subscribed': {
+        const subscription = message.ref ? this.subscriptions.get(message.ref) : undefined;
+        if (!subscription) {
+          this.sendAction({ action: 'unsubscribe', subscriptionId: message.subscriptionId });
+          return;
+        }
+        subscription.serverId = message.subscriptionId;
+        if (subscription.cursor === undefined) subscription.cursor = message.headSeq;
+        return;
+      }
+      case 'ResyncRequired': {
+        const subscription = this.byServerId(message.subscriptionId);
+        if (!subscription) return;
+        subscription.cursor = message.headSeq;
+        this.emit('resync', subscription, message.headSeq);
+        return;
+      }
+      case 'Error':
+        this.emit('error', { code: message.code, message: message.message });
+        return;
+      case 'Pong':
+      case 'Unsubscribed':
+      case 'Reauthenticated':
+        return;
+    }
+    if ('subscriptionId' in message && INCIDENT_EVENT.test(message.type)) {
+      const subscription = this.byServerId(message.subscriptionId);
+      if (!subscription?.active) return;
+      const { subscriptionId: _id, ...event } = message;
+      if (subscription.cursor !== undefined && event.seq <= subscription.cursor) return; // already seen
+      subscription.cursor = event.seq;
+      this.emit('event', event as IncidentEvent, subscription);
+      return;
+    }
+    if ('data' in message) this.emit('published', message as unknown as PublishedEvent);
+  }
+
+  private byServerId(serverId: string | undefined): LocalSubscription | undefined {
+    if (!serverId) return undefined;
+    for (const subscription of this.subscriptions.values()) if (subscription.serverId === serverId) return subscription;
+    return undefined;
+  }
+}
