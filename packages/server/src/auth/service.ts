@@ -1,8 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import {
   DomainError,
-  cleanText,
-  conflict,
   normalizeEmail,
   unauthenticated,
   validationError,
@@ -12,10 +10,10 @@ import {
 import type { Introspection, LoginBody, RegisterBody } from '@alertautec/core/schemas';
 import { newId, type Clock } from '../adapters.js';
 import type { Db } from '../store/executor.js';
-import { isUniqueViolation } from '../store/executor.js';
 import { tenantsRepository } from '../tenants/repository.js';
 import { presentMe } from '../users/presenter.js';
 import type { ActiveUsers } from '../users/active-users.js';
+import { insertNewUser } from '../users/new-user.js';
 import { usersRepository, type UserRow } from '../users/repository.js';
 import type { AccessTokens } from './access-tokens.js';
 import type { PasswordHasher } from './passwords.js';
@@ -80,26 +78,7 @@ export function createAuthService(deps: AuthDeps) {
       }
       const tenant = await tenantsRepository.findDefault(db);
       if (!tenant) throw new Error('No tenant exists; the bootstrap did not run');
-      const now = clock.now();
-      const row: UserRow = {
-        id: newId(),
-        tenant_id: tenant.id,
-        email,
-        name: cleanText(body.name),
-        password_hash: await passwords.hash(body.password),
-        role: 'student',
-        department_id: null,
-        disabled: 0,
-        created_at: now,
-        updated_at: now,
-      };
-      try {
-        await usersRepository.insert(db, row);
-      } catch (error) {
-        if (isUniqueViolation(error)) throw conflict('An account with this e-mail already exists.', 'email_taken');
-        throw error;
-      }
-      return row;
+      return insertNewUser(deps, { tenantId: tenant.id, email, name: body.name, password: body.password, role: 'student', departmentId: null });
     },
 
     async login(body: LoginBody) {

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { Ajv } from 'ajv';
-import WebSocket, { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { CLOSE_CODES, ClientMessage, DomainError, type UserActor } from '@alertautec/core';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from '../adapters.js';

@@ -4,12 +4,15 @@ import {
   DEMO_ACCOUNTS,
   DEMO_LOCATIONS,
   normalizeEmail,
+  isDomainError,
   type DemoAccount,
+  type Role,
 } from '@alertautec/core';
 import { newId, type Clock } from '../adapters.js';
 import type { PasswordHasher } from '../auth/passwords.js';
 import { categoriesRepository, departmentsRepository, locationsRepository } from '../catalog/repository.js';
 import { isUniqueViolation, type Db } from '../store/executor.js';
+import { insertNewUser } from '../users/new-user.js';
 import { usersRepository } from '../users/repository.js';
 import { tenantsRepository } from './repository.js';
 
@@ -96,27 +99,16 @@ async function ensureAdmin(deps: BootstrapDeps, tenantId: string, email: string,
   await insertUser(deps, tenantId, { email: normalized, password, name: 'Administrador', role: 'admin', departmentId: null });
 }
 
+/** Creates an account unless one with its e-mail exists (another process may race us). */
 async function insertUser(
   deps: BootstrapDeps,
   tenantId: string,
-  user: { email: string; password: string; name: string; role: string; departmentId: string | null },
+  user: { email: string; password: string; name: string; role: Role; departmentId: string | null },
 ) {
-  const now = deps.clock.now();
   try {
-    await usersRepository.insert(deps.db, {
-      id: newId(),
-      tenant_id: tenantId,
-      email: user.email,
-      name: user.name,
-      password_hash: await deps.passwords.hash(user.password),
-      role: user.role,
-      department_id: user.departmentId,
-      disabled: 0,
-      created_at: now,
-      updated_at: now,
-    });
+    await insertNewUser(deps, { ...user, tenantId });
   } catch (error) {
-    if (!isUniqueViolation(error)) throw error;
+    if (!(isDomainError(error) && error.code === 'email_taken')) throw error;
   }
 }
 

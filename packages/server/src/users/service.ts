@@ -2,7 +2,6 @@ import {
   assertCan,
   cleanText,
   conflict,
-  normalizeEmail,
   notFound,
   roleNeedsDepartment,
   validationError,
@@ -10,13 +9,14 @@ import {
   type Role,
 } from '@alertautec/core';
 import type { CreateUserBody, UpdateUserBody, UserListQuery } from '@alertautec/core/schemas';
-import { newId, type Clock } from '../adapters.js';
+import type { Clock } from '../adapters.js';
 import type { PasswordHasher } from '../auth/passwords.js';
 import { refreshTokenRepository } from '../auth/refresh-token-repository.js';
 import { departmentsRepository } from '../catalog/repository.js';
 import { decodeCursor, isString, pageOf } from '../store/pagination.js';
-import { isUniqueViolation, type Db } from '../store/executor.js';
+import type { Db } from '../store/executor.js';
 import type { ActiveUsers } from './active-users.js';
+import { insertNewUser } from './new-user.js';
 import { presentUser } from './presenter.js';
 import { usersRepository, type UserRow } from './repository.js';
 
@@ -65,25 +65,7 @@ export function createUsersService({ db, clock, passwords, activeUsers }: UsersD
       assertCan(actor, 'users:manage');
       const departmentId = body.departmentId ?? null;
       await checkDepartment(actor.tenantId, body.role, departmentId);
-      const now = clock.now();
-      const row: UserRow = {
-        id: newId(),
-        tenant_id: actor.tenantId,
-        email: normalizeEmail(body.email),
-        name: cleanText(body.name),
-        password_hash: await passwords.hash(body.password),
-        role: body.role,
-        department_id: departmentId,
-        disabled: 0,
-        created_at: now,
-        updated_at: now,
-      };
-      try {
-        await usersRepository.insert(db, row);
-      } catch (error) {
-        if (isUniqueViolation(error)) throw conflict('An account with this e-mail already exists.', 'email_taken');
-        throw error;
-      }
+      const row = await insertNewUser({ db, clock, passwords }, { ...body, tenantId: actor.tenantId, departmentId });
       return presentUser(row);
     },
 
