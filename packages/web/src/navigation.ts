@@ -1,0 +1,25 @@
+import type { Role } from './api/types.js';
+import type { MessageKey } from './i18n/index.js';
+
+export interface NavItem {
+  to: string;
+  label: MessageKey;
+  roles: readonly Role[];
+}
+
+const EVERYONE: readonly Role[] = ['student', 'staff', 'authority', 'admin'];
+const HANDLERS: readonly Role[] = ['staff', 'authority', 'admin'];
+
+/**
+ * The main navigation, by role. Alerts and Reports get their screens with their own
+ * issues: add `{ to: '/alerts', … }` and `{ to: '/reports', … }` before Admin.
+ */
+export const NAV: readonly NavItem[] = [
+  { to: '/report', label: 'nav.report', roles: EVERYONE },
+  { to: '/mine', label: 'nav.mine', roles: EVERYONE },
+  { to: '/board', label: 'nav.board', roles: HANDLERS },
+  { to: '/dashboard', label: 'nav.dashboard', roles: HANDLERS },
+  { to: '/admin', label: 'nav.admin', roles: ['admin'] },
+];
+
+export const homePath = (role: Role): string => (role === 'student' ? '/report' : '/board');

@@ -1,0 +1,107 @@
+import { STATUSES, URGENCIES } from '@alertautec/core';
+import type { Status, Urgency } from '../../api/types.js';
+import { useCatalog } from '../../catalog.js';
+import { useT } from '../../i18n/index.js';
+
+export const SORTS = ['newest', 'oldest', 'urgency', 'sla', 'updated'] as const;
+export type Sort = (typeof SORTS)[number];
+
+/** The board's view: filters the server applies, and a sort over the loaded rows. */
+export interface BoardView {
+  status: Status | 'open' | '';
+  urgency: Urgency | '';
+  category: string;
+  departmentId: string;
+  q: string;
+  sort: Sort;
+}
+
+export function readView(query: URLSearchParams): BoardView {
+  const pick = <T extends string>(value: string | null, allowed: readonly T[], fallback: T): T => (allowed.includes(value as T) ? (value as T) : fallback);
+  return {
+    status: pick(query.get('status'), ['', 'open', ...STATUSES], 'open'),
+    urgency: pick(query.get('urgency'), ['', ...URGENCIES], ''),
+    category: query.get('category') ?? '',
+    departmentId: query.get('departmentId') ?? '',
+    q: query.get('q') ?? '',
+    sort: pick(query.get('sort'), SORTS, 'newest'),
+  };
+}
+
+export function writeView(view: BoardView): string {
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(view)) if (value) query.set(key, value);
+  return query.toString();
+}
+
+export function BoardFilters({ view, onChange, showDepartment }: { view: BoardView; onChange: (view: BoardView) => void; showDepartment: boolean }) {
+  const { t, tOr } = useT();
+  const campus = useCatalog();
+  const set = <K extends keyof BoardView>(key: K, value: BoardView[K]) => onChange({ ...view, [key]: value });
+
+  return (
+    <form className="filters card" role="search" aria-label={t('board.filters')} onSubmit={(event) => event.preventDefault()}>
+      <div className="field">
+        <label htmlFor="filter-q">{t('board.search')}</label>
+        <input id="filter-q" type="search" value={view.q} onChange={(event) => set('q', event.target.value)} />
+      </div>
+      <div className="field">
+        <label htmlFor="filter-status">{t('incident.status')}</label>
+        <select id="filter-status" value={view.status} onChange={(event) => set('status', event.target.value as BoardView['status'])}>
+          <option value="open">{t('board.openOnly')}</option>
+          <option value="">{t('common.all')}</option>
+          {STATUSES.map((status) => (
+            <option key={status} value={status}>
+              {t(`status.${status}`)}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor="filter-urgency">{t('incident.urgency')}</label>
+        <select id="filter-urgency" value={view.urgency} onChange={(event) => set('urgency', event.target.value as BoardView['urgency'])}>
+          <option value="">{t('common.all')}</option>
+          {URGENCIES.map((urgency) => (
+            <option key={urgency} value={urgency}>
+              {t(`urgency.${urgency}`)}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor="filter-category">{t('incident.category')}</label>
+        <select id="filter-category" value={view.category} onChange={(event) => set('category', event.target.value)}>
+          <option value="">{t('common.all')}</option>
+          {campus?.categories.map((category) => (
+            <option key={category.code} value={category.code}>
+              {tOr(`category.${category.code}`, category.name)}
+            </option>
+          ))}
+        </select>
+      </div>
+      {showDepartment && (
+        <div className="field">
+          <label htmlFor="filter-department">{t('incident.department')}</label>
+          <select id="filter-department" value={view.departmentId} onChange={(event) => set('departmentId', event.target.value)}>
+            <option value="">{t('common.all')}</option>
+            {campus?.departments.map((department) => (
+              <option key={department.id} value={department.id}>
+                {department.name}
+              </option>
+            ))}
+          </select>
+        </div>
+      )}
+      <div className="field">
+        <label htmlFor="filter-sort">{t('board.sort')}</label>
+        <select id="filter-sort" value={view.sort} onChange={(event) => set('sort', event.target.value as Sort)}>
+          {SORTS.map((sort) => (
+            <option key={sort} value={sort}>
+              {t(`board.sort.${sort}`)}
+            </option>
+          ))}
+        </select>
+      </div>
+    </form>
+  );
+}

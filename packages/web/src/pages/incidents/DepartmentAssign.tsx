@@ -1,0 +1,55 @@
+import { useId, useState } from 'react';
+import { incidents as api } from '../../api/endpoints.js';
+import type { Incident } from '../../api/types.js';
+import { announce } from '../../announcer.js';
+import { ErrorNotice } from '../../components/ui.js';
+import { useCatalog } from '../../catalog.js';
+import { useT } from '../../i18n/index.js';
+
+/** Admin only: route the incident to another department. */
+export function DepartmentAssign({ incident, onChanged }: { incident: Incident; onChanged: (incident: Incident) => void }) {
+  const { t } = useT();
+  const campus = useCatalog();
+  const selectId = useId();
+  const [departmentId, setDepartmentId] = useState(incident.departmentId ?? '');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+
+  const assign = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const updated = await api.assign(incident.id, departmentId);
+      onChanged(updated);
+      announce(t('assign.done', { department: campus?.departments.find((department) => department.id === departmentId)?.name ?? '' }));
+    } catch (reason) {
+      setError(reason);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div className="stack-sm">
+      <div className="field">
+        <label htmlFor={selectId}>{t('assign.label')}</label>
+        <select id={selectId} value={departmentId} onChange={(event) => setDepartmentId(event.target.value)}>
+          <option value="" disabled>
+            {t('assign.choose')}
+          </option>
+          {campus?.departments.map((department) => (
+            <option key={department.id} value={department.id}>
+              {department.name}
+            </option>
+          ))}
+        </select>
+      </div>
+      <ErrorNotice error={error} />
+      <div className="button-row">
+        <button type="button" disabled={busy || !departmentId || departmentId === incident.departmentId} onClick={() => void assign()}>
+          {t('assign.submit')}
+        </button>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,110 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { describeViolations, newPage, screenshot, seriousViolations, signIn } from './helpers/browser.js';
+import { DEMO, startWebTest } from './helpers/web-app.js';
+
+/**
+ * Every main page in Spanish: no serious or critical axe-core violations, a screenshot
+ * at desktop and phone width (test-results/screenshots/), and the switch to English.
+ */
+const setup = await startWebTest();
+const skip = 'skip' in setup ? setup.skip : false;
+after(() => ('close' in setup ? setup.close() : undefined));
+
+async function checkPage(page: Page, path: string, heading: string, name: string): Promise<void> {
+  await page.goto(path);
+  await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+  await page.locator('[role=status]:has-text("Cargando")').waitFor({ state: 'detached' });
+  const violations = await seriousViolations(page);
+  assert.equal(violations.length, 0, `${path}:\n${describeViolations(violations)}`);
+  await screenshot(page, name);
+}
+
+describe('main pages', { skip }, () => {
+  if (skip || !('app' in setup)) return;
+  const { app, browser } = setup;
+  let incidentId = '';
+
+  before(async () => {
+    // A few incidents so lists, charts and the timeline have something to show.
+    const token = await app.login(DEMO.student.email, DEMO.student.password);
+    const reports = [
+      { category: 'technology', urgency: 'medium', locationCode: 'A-301', description: 'El proyector del aula no enciende.' },
+      { category: 'cleaning', urgency: 'low', locationCode: 'CAF-P1', description: 'Basurero lleno junto a la entrada de la cafetería.' },
+      { category: 'security', urgency: 'critical', locationText: 'Estacionamiento de bicicletas', description: 'Candado forzado en el estacionamiento.' },
+    ];
+    for (const report of reports) {
+      const created = await app.request('POST', '/api/incidents', { token, body: report });
+      assert.equal(created.status, 201, created.text);
+      incidentId ||= created.body.id;
+    }
+    const staff = await app.login(DEMO.authority.email, DEMO.authority.password);
+    const moved = await app.request('PATCH', `/api/incidents/${incidentId}`, { token: staff, body: { status: 'in_progress', note: 'Soporte TI avisado' } });
+    assert.equal(moved.status, 200, moved.text);
+  });
+
+  it('the sign-in and register pages are accessible', async () => {
+    const page = await newPage(browser, app.url);
+    await checkPage(page, '/login', 'Iniciar sesión', 'sign-in-page');
+    await checkPage(page, '/register', 'Crear cuenta', 'register');
+    await page.context().close();
+  });
+
+  it("the student's pages are accessible, on a desktop and on a phone", async () => {
+    for (const [width, suffix] of [
+      [1280, ''],
+      [390, '-phone'],
+    ] as const) {
+      const page = await newPage(browser, app.url, width);
+      await signIn(page, DEMO.student.email, DEMO.student.password);
+      await checkPage(page, '/report', 'Reportar un incidente', `student-report${suffix}`);
+      await checkPage(page, '/mine', 'Mis incidentes', `student-mine${suffix}`);
+      await checkPage(page, `/incidents/${incidentId}`, 'El proyector del aula no enciende.', `student-incident${suffix}`);
+      await page.context().close();
+    }
+  });
+
+  it('the board, incident, dashboard and admin pages are accessible, on a desktop and on a phone', async () => {
+    for (const [width, suffix] of [
+      [1280, ''],
+      [390, '-phone'],
+    ] as const) {
+      const page = await newPage(browser, app.url, width);
+      await signIn(page, DEMO.admin.email, DEMO.admin.password);
+      await checkPage(page, '/board', 'Tablero de incidentes', `board-admin${suffix}`);
+      await checkPage(page, `/incidents/${incidentId}`, 'El proyector del aula no enciende.', `incident-admin${suffix}`);
+      await checkPage(page, '/dashboard', 'Indicadores', `dashboard${suffix}`);
+      await checkPage(page, '/admin/users', 'Administración', `admin-users${suffix}`);
+      if (!suffix) {
+        await checkPage(page, '/admin/departments', 'Administración', 'admin-departments');
+        await checkPage(page, '/admin/categories', 'Administración', 'admin-categories');
+        await checkPage(page, '/admin/locations', 'Administración', 'admin-locations');
+        await checkPage(page, '/admin/api-keys', 'Administración', 'admin-api-keys');
+      }
+      await page.context().close();
+    }
+  });
+
+  it('the language switch turns the interface into English and back', async () => {
+    const page = await newPage(browser, app.url);
+    await signIn(page, DEMO.authority.email, DEMO.authority.password);
+    await page.getByRole('heading', { level: 1, name: 'Tablero de incidentes' }).waitFor();
+    assert.equal(await page.getAttribute('html', 'lang'), 'es-PE');
+
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Incident board' }).waitFor();
+    assert.equal(await page.getAttribute('html', 'lang'), 'en');
+    await page.getByRole('link', { name: 'Dashboard' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
+    await page.getByText('By urgency').waitFor();
+    await screenshot(page, 'dashboard-english');
+
+    // The choice survives a reload.
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
+    await page.getByRole('button', { name: 'Español' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Indicadores' }).waitFor();
+    await page.context().close();
+  });
+});
