@@ -44,6 +44,8 @@ export interface RealtimeEvents {
   event: (event: IncidentEvent, subscription: Subscription) => void;
   published: (event: PublishedEvent) => void;
   state: (state: ConnectionState) => void;
+  /** The server registered a subscription (again, after a reconnect) at `headSeq`. */
+  subscribed: (subscription: Subscription, headSeq: number) => void;
   /** The server no longer keeps what this subscription missed: refetch over HTTP. */
   resync: (subscription: Subscription, headSeq: number) => void;
   error: (error: { code: string; message: string }) => void;
@@ -66,6 +68,7 @@ export class RealtimeClient {
     event: new Set(),
     published: new Set(),
     state: new Set(),
+    subscribed: new Set(),
     resync: new Set(),
     error: new Set(),
   };
@@ -240,6 +243,7 @@ export class RealtimeClient {
         }
         subscription.serverId = message.subscriptionId;
         if (subscription.cursor === undefined) subscription.cursor = message.headSeq;
+        this.emit('subscribed', subscription, message.headSeq);
         return;
       }
       case 'ResyncRequired': {

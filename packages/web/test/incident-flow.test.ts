@@ -15,18 +15,14 @@ after(() => ('close' in setup ? setup.close() : undefined));
 const TITLE = 'Fuga de agua en el baño del segundo piso';
 
 /**
- * Waits for what `locate` finds. With the live connection up ("En vivo") it must arrive
- * without a reload. LIVE-LATER: while the realtime gateway is missing or down, the
- * indicator says so and we reload instead; once /ws is always there, make this strict.
+ * Waits for what `locate` finds to arrive live: the page shows the connection as live
+ * ("En vivo") and is never reloaded.
  */
-async function expectUpdate(page: Page, locate: () => Locator): Promise<'live' | 'reloaded'> {
-  if ((await page.locator('.connection-live').count()) > 0) {
-    await locate().first().waitFor({ timeout: 10_000 });
-    return 'live';
-  }
-  await page.reload();
-  await locate().first().waitFor();
-  return 'reloaded';
+async function expectLiveUpdate(page: Page, locate: () => Locator): Promise<void> {
+  await page.locator('.connection-live').waitFor({ timeout: 10_000 });
+  const url = page.url();
+  await locate().first().waitFor({ timeout: 10_000 });
+  assert.equal(page.url(), url, 'no navigation happened');
 }
 
 describe('incident flow in the browser', { skip }, () => {
@@ -83,9 +79,8 @@ describe('incident flow in the browser', { skip }, () => {
     assert.equal(await card.locator('.badge.status-pending').textContent(), 'Pendiente');
     await screenshot(student, 'my-incidents');
 
-    // LIVE-LATER: live when the gateway is up: the new row appears, highlighted, no reload.
-    const row = staff.locator('tr', { hasText: TITLE });
-    if ((await expectUpdate(staff, () => row)) === 'live') await staff.locator('tr.is-fresh', { hasText: TITLE }).waitFor();
+    // Live: the new row appears on the open board, highlighted, with no reload.
+    await expectLiveUpdate(staff, () => staff.locator('tr.is-fresh', { hasText: TITLE }));
   });
 
   it('staff of the routed department open it from the board and change its status with a note', async () => {
@@ -130,8 +125,8 @@ describe('incident flow in the browser', { skip }, () => {
     await staff.getByLabel('Nota para el historial').fill('Se cambió el empaque');
     await staff.getByRole('button', { name: 'Marcar resuelto' }).click();
     await staff.locator('.page-title + .row-meta .status-resolved').waitFor();
-    // LIVE-LATER: with the realtime gateway up this arrives without a reload.
-    await expectUpdate(student, () => student.locator('.incident-card', { hasText: TITLE }).getByText('Resuelto'));
+    // Live: the student's open page shows the new status without a reload.
+    await expectLiveUpdate(student, () => student.locator('.incident-card', { hasText: TITLE }).getByText('Resuelto'));
 
     await student.locator('.incident-card', { hasText: TITLE }).getByRole('button', { name: 'Sí, confirmar solución' }).click();
     await student.locator('.incident-card', { hasText: TITLE }).getByText('Cerrado').waitFor();
