@@ -8,7 +8,16 @@ const only = process.argv[2];
 // Benchmarks run the built packages, as `npm start` does.
 const build = spawnSync('npx', ['tsc', '-b'], { cwd: root, stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
-const benches = [{ name: 'http', script: 'bench/http/run.mjs' }].filter((bench) => !only || bench.name === only);
+const all = [
+  { name: 'http', script: 'bench/http/run.mjs' },
+  // 10,000 WebSocket clients in child processes against ours, a naive ws loop and Socket.IO.
+  { name: 'realtime', script: 'bench/realtime/run.mjs' },
+];
+const benches = all.filter((bench) => !only || bench.name === only);
+if (benches.length === 0) {
+  console.error(`unknown benchmark "${only}" (${all.map((bench) => bench.name).join(', ')})`);
+  process.exit(2);
+}
 for (const bench of benches) {
   console.log(`\n== bench/${bench.name}`);
   const result = spawnSync(process.execPath, [bench.script], { cwd: root, stdio: 'inherit' });
