@@ -26,12 +26,13 @@ describe('reconnecting in the browser', { skip }, () => {
     // Keep the socket from coming back at once, so the reports surely land while it is down.
     const student = await app.login(DEMO.student.email, DEMO.student.password);
     await board.evaluate(() => {
-      const Native = window.WebSocket;
+      const page = globalThis as unknown as { WebSocket: new (url: string) => object };
+      const Native = page.WebSocket;
       let blocked = true;
       setTimeout(() => (blocked = false), 1_500);
-      window.WebSocket = class extends Native {
-        constructor(...args: ConstructorParameters<typeof WebSocket>) {
-          super(...(blocked ? (['ws://127.0.0.1:9/'] as [string]) : args));
+      page.WebSocket = class extends Native {
+        constructor(url: string) {
+          super(blocked ? 'ws://127.0.0.1:9/' : url);
         }
       };
     });
