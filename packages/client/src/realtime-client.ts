@@ -132,6 +132,8 @@ export class RealtimeClient {
     this.clearTimers();
     this.socket?.close(1000, 'client closed');
     this.socket = undefined;
+    // Server ids belong to the closed connection; a later connect() gets new ones.
+    for (const subscription of this.subscriptions.values()) subscription.serverId = undefined;
     this.setState('closed');
   }
 
@@ -234,6 +236,8 @@ export class RealtimeClient {
     } catch {
       return;
     }
+    // Anything but an object with a type (null, a number, a string) is no message of ours.
+    if (typeof message !== 'object' || message === null || typeof message.type !== 'string') return;
     switch (message.type) {
       case 'Subscribed': {
         const subscription = message.ref ? this.subscriptions.get(message.ref) : undefined;

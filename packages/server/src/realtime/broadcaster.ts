@@ -178,7 +178,9 @@ export class Broadcaster {
    */
   async subscribe(connection: Connection, filters: SubscriptionFilters, since: number | undefined, ref?: string): Promise<void> {
     const { tenantId } = connection.actor;
-    await this.follow(tenantId);
+    // The gateway follows the tenant before it accepts a connection, so this rarely waits;
+    // not awaiting keeps actions in order (a subscribe, then at once its unsubscribe).
+    if (!this.cursors.has(tenantId)) await this.follow(tenantId);
     // From here to the registration nothing awaits: the cursor cannot move in between.
     const cursor = this.cursorOf(tenantId);
     const replaying = since !== undefined && since < cursor;
@@ -199,7 +201,7 @@ export class Broadcaster {
         await this.replay(connection, subscription, since, cursor);
       }
     } finally {
-      const waiting = subscription.pending ?? [];
+      const waiting = connection.subscriptions.get(subscription.id) === subscription ? (subscription.pending ?? []) : [];
       subscription.pending = null;
       for (const { seq, frameFor } of waiting) {
         if (seq <= subscription.deliveredSeq) continue;
@@ -220,7 +222,8 @@ export class Broadcaster {
   private async replay(connection: Connection, subscription: Subscription, since: number, upTo: number): Promise<void> {
     const { tenantId } = connection.actor;
     let position = since;
-    while (position < upTo && !connection.closed) {
+    // Stops when the connection closes or the client unsubscribes meanwhile.
+    while (position < upTo && !connection.closed && connection.subscriptions.get(subscription.id) === subscription) {
       const batch = (await eventLog.readAfter(this.deps.db, tenantId, position, BATCH)).filter((logged) => logged.event.seq <= upTo);
       if (batch.length === 0) return;
       const incidents = await loadIncidents(this.deps.db, tenantId, batch.map((logged) => logged.incidentId));

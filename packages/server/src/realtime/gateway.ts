@@ -58,6 +58,8 @@ export class Gateway {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: HARD_FRAME_LIMIT, perMessageDeflate: false, clientTracking: false });
   private readonly validate = new Ajv({ allErrors: false, strict: false }).compile(ClientMessage);
   private readonly keepAlive: NodeJS.Timeout;
+  /** Upgrades past the token check, not yet registered, per tenant|user. */
+  private readonly upgrading = new Map<string, number>();
 
   constructor(private readonly deps: GatewayDeps) {
     this.keepAlive = setInterval(() => this.pingAll(), deps.options.pingIntervalMs);
@@ -75,10 +77,20 @@ export class Gateway {
       .actorFromAccessToken(token)
       .then(async (actor) => {
         const { registry, options, broadcaster } = this.deps;
-        if (registry.countForUser(actor.tenantId, actor.userId) >= options.maxConnectionsPerUser) {
+        // Upgrades still in flight count too, so that a burst cannot slip past the cap.
+        const key = `${actor.tenantId}|${actor.userId}`;
+        const upgrading = this.upgrading.get(key) ?? 0;
+        if (registry.countForUser(actor.tenantId, actor.userId) + upgrading >= options.maxConnectionsPerUser) {
           return refuse(socket, 429, 'too_many_connections', { 'Retry-After': '10' });
         }
-        await broadcaster.follow(actor.tenantId);
+        this.upgrading.set(key, upgrading + 1);
+        try {
+          await broadcaster.follow(actor.tenantId);
+        } finally {
+          const left = (this.upgrading.get(key) ?? 1) - 1;
+          if (left > 0) this.upgrading.set(key, left);
+          else this.upgrading.delete(key);
+        }
         if (socket.destroyed) return;
         this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, actor, actor.exp));
       })
@@ -96,6 +108,11 @@ export class Gateway {
       slow.close(CLOSE_CODES.overloaded, 'client too slow to read');
       slow.socket.terminate();
     }, clock.now());
+    // Frames past ws's own hard limit are closed by ws itself, with 1009; the contract
+    // says a frame too large closes with 4008, whatever its size.
+    const closeSocket = ws.close.bind(ws);
+    ws.close = (code?: number, reason?: string | Buffer) =>
+      code === 1009 ? closeSocket(CLOSE_CODES.policyViolation, 'frame too large') : closeSocket(code, reason);
     registry.add(connection);
     connection.scheduleExpiry(clock.now());
     ws.on('pong', () => (connection.alive = true));
