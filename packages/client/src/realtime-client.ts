@@ -78,6 +78,8 @@ export class RealtimeClient {
   private stopped = true;
   private timers: ReturnType<typeof setTimeout>[] = [];
   private lastHeard = 0;
+  /** The newest seq any subscription of this client has caught up to. */
+  private knownHead: number | undefined;
 
   constructor(private readonly options: RealtimeClientOptions) {}
 
@@ -198,7 +200,9 @@ export class RealtimeClient {
       action: 'subscribeIncidents',
       filters: subscription.filters,
       ref: subscription.ref,
-      ...(subscription.cursor !== undefined ? { since: subscription.cursor } : {}),
+      // A subscription whose first Subscribed never arrived resumes from the newest
+      // position this client knows, so a drop in that moment loses nothing either.
+      ...(subscription.cursor !== undefined ? { since: subscription.cursor } : this.knownHead !== undefined ? { since: this.knownHead } : {}),
     });
   }
 
@@ -247,6 +251,7 @@ export class RealtimeClient {
         }
         subscription.serverId = message.subscriptionId;
         if (subscription.cursor === undefined) subscription.cursor = message.headSeq;
+        this.knownHead = Math.max(this.knownHead ?? 0, message.headSeq);
         this.emit('subscribed', subscription, message.headSeq);
         return;
       }
@@ -271,6 +276,7 @@ export class RealtimeClient {
       const { subscriptionId: _id, ...event } = message;
       if (subscription.cursor !== undefined && event.seq <= subscription.cursor) return; // already seen
       subscription.cursor = event.seq;
+      this.knownHead = Math.max(this.knownHead ?? 0, event.seq);
       this.emit('event', event as IncidentEvent, subscription);
       return;
     }

@@ -217,4 +217,24 @@ describe('RealtimeClient', () => {
     assert.equal(FakeSocket.made.length, 1, 'no reconnect');
     assert.deepEqual(record.states, ['connecting', 'live']);
   });
+
+  it('resumes a subscription whose Subscribed never arrived from the newest seq the client knows', async () => {
+    const { client } = makeClient();
+    client.subscribe({});
+    client.connect();
+    const first = await nextSocket(1);
+    first.open();
+    first.receive({ type: 'Subscribed', subscriptionId: 's1', headSeq: 10, ref: 'r1' });
+    first.receive(event(11, 's1'));
+    client.subscribe({ urgency: 'critical' });
+    first.drop(); // before the second Subscribed came back
+    const second = await nextSocket(2);
+    second.open();
+    await flush();
+    const resubscribes = second.sent.filter((message) => message.action === 'subscribeIncidents');
+    assert.deepEqual(
+      resubscribes.map((message) => message.since),
+      [11, 11],
+    );
+  });
 });
