@@ -145,7 +145,10 @@ export class RealtimeClient {
   }
 
   private later(ms: number, run: () => void): void {
-    const timer = setTimeout(run, ms);
+    const timer = setTimeout(() => {
+      this.timers = this.timers.filter((pending) => pending !== timer);
+      run();
+    }, ms);
     (timer as { unref?: () => void }).unref?.();
     this.timers.push(timer);
   }
@@ -211,10 +214,14 @@ export class RealtimeClient {
     if (exp === undefined) return;
     const lead = (this.options.reauthLeadSeconds ?? 60) * 1000;
     this.later(Math.max(1_000, exp * 1000 - Date.now() - lead), () => {
-      void Promise.resolve(this.options.token()).then((fresh) => {
-        if (fresh !== token) this.sendAction({ action: 'reauth', token: fresh });
-        this.scheduleReauth(fresh);
-      }, () => this.scheduleReauth(token));
+      void Promise.resolve(this.options.token()).then(
+        (fresh) => {
+          if (fresh === token) return this.later(10_000, () => this.scheduleReauth(token)); // not renewed yet
+          this.sendAction({ action: 'reauth', token: fresh });
+          this.scheduleReauth(fresh);
+        },
+        () => this.later(10_000, () => this.scheduleReauth(token)),
+      );
     });
   }
 

@@ -1,5 +1,5 @@
 import { forbidden } from './errors.js';
-import type { Actor, ApiKeyScope, Role, UserActor } from './roles.js';
+import type { Actor, ApiKeyScope, Role } from './roles.js';
 
 /**
  * The permission policy: the one place that decides who may do what. Hosts ask it;
@@ -36,8 +36,4 @@ export function assertCan(actor: Actor, permission: Permission): void {
 /** Staff act for a department, so a staff account without one is incomplete. */
 export function roleNeedsDepartment(role: Role): boolean {
   return role === 'staff';
-}
-
-export function isUser(actor: Actor): actor is UserActor {
-  return actor.kind === 'user';
 }

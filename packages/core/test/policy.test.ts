@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DomainError } from '../src/errors.js';
-import { assertCan, can, isUser, roleNeedsDepartment, type Permission } from '../src/policy.js';
+import { assertCan, can, roleNeedsDepartment, type Permission } from '../src/policy.js';
 import { API_KEY_SCOPES, ROLES, type Actor, type ApiKeyScope, type Role } from '../src/roles.js';
 
 const PERMISSIONS: Permission[] = ['users:manage', 'catalog:manage', 'apiKeys:manage', 'realtime:publish'];
@@ -67,8 +67,4 @@ describe('policy helpers', () => {
     );
   });
 
-  it('isUser tells people from API keys', () => {
-    assert.equal(isUser(user('student')), true);
-    assert.equal(isUser(key('realtime:publish')), false);
-  });
 });

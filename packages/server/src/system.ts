@@ -10,9 +10,10 @@ import { createFilesystemBlobStore } from './blobs/filesystem.js';
 import { createCatalogService } from './catalog/service.js';
 import { createCatalogCache } from './catalog/snapshot.js';
 import type { Config } from './config.js';
-import { LOG_CHANNEL, PUBLISH_CHANNEL, createLocalNotices, createPostgresNotices, type Notices } from './events/signal.js';
+import { LOG_CHANNEL, PUBLISH_CHANNEL, USER_CHANNEL, createLocalNotices, createPostgresNotices, type Notices } from './events/signal.js';
 import { createAttachmentsService } from './incidents/attachments.js';
 import { createIncidentsService } from './incidents/service.js';
+import { startHousekeeping } from './ops/housekeeping.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
 import { Broadcaster } from './realtime/broadcaster.js';
 import { DEFAULT_GATEWAY_OPTIONS, Gateway } from './realtime/gateway.js';
@@ -58,7 +59,7 @@ function createServices(deps: ServiceDeps) {
   const blobs = createFilesystemBlobStore(config.dataDir);
   return {
     auth: createAuthService(deps),
-    users: createUsersService(deps),
+    users: createUsersService({ ...deps, userChanged: (tenantId, userId) => notices.notify(USER_CHANNEL, `${tenantId}/${userId}`) }),
     apiKeys: createApiKeysService(deps),
     catalog: createCatalogService({ ...deps, catalog }),
     incidents,
@@ -75,13 +76,14 @@ export async function createSystem(config: Config, options: SystemOptions = {}):
   const schema = options.databaseSchema ?? config.databaseSchema ?? undefined;
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, schema });
   const notices = config.databaseUrl
-    ? createPostgresNotices({ connectionString: config.databaseUrl, prefix: `alertautec_${schema ? `${schema}_` : ''}`, channels: [LOG_CHANNEL, PUBLISH_CHANNEL], onError })
+    ? createPostgresNotices({ connectionString: config.databaseUrl, prefix: `alertautec_${schema ? `${schema}_` : ''}`, channels: [LOG_CHANNEL, PUBLISH_CHANNEL, USER_CHANNEL], onError })
     : createLocalNotices();
   try {
     await notices.ready;
     const keys = await loadSigningKeys(config.dataDir);
     const passwords = await createPasswordHasher(config.passwordHashCost);
     const tokens = createAccessTokens(keys, config.accessTokenTtlSeconds, clock);
+    const activeUsers = createActiveUsers(store.db, clock);
     const services = createServices({
       db: store.db,
       write: store.write,
@@ -90,7 +92,7 @@ export async function createSystem(config: Config, options: SystemOptions = {}):
       tokens,
       refreshTokenTtlSeconds: config.refreshTokenTtlSeconds,
       allowedEmailDomains: config.allowedEmailDomains,
-      activeUsers: createActiveUsers(store.db, clock),
+      activeUsers,
       config,
       notices,
     });
@@ -102,6 +104,8 @@ export async function createSystem(config: Config, options: SystemOptions = {}):
     const broadcaster = new Broadcaster({ db: store.db, clock, registry, notices, metrics: realtimeMetrics, retention: config.realtimeRetention, onError });
     const gateway = new Gateway({
       auth: services.auth,
+      notices,
+      activeUsers,
       broadcaster,
       registry,
       metrics: realtimeMetrics,
@@ -110,6 +114,7 @@ export async function createSystem(config: Config, options: SystemOptions = {}):
       options: { ...DEFAULT_GATEWAY_OPTIONS, maxConnectionsPerUser: config.wsMaxConnectionsPerUser },
     });
     const publisher = createPublisher({ db: store.db, clock, notices, registry, metrics: realtimeMetrics, onError });
+    const stopHousekeeping = startHousekeeping(store.db, clock, onError);
 
     return {
       config,
@@ -122,6 +127,7 @@ export async function createSystem(config: Config, options: SystemOptions = {}):
       services,
       realtime: { registry, broadcaster, gateway, publisher },
       close: async () => {
+        stopHousekeeping();
         gateway.close();
         broadcaster.close();
         publisher.close();

@@ -66,6 +66,7 @@ const resyncAll = () => subscribers.forEach((subscriber) => subscriber.onResync?
 
 function start(): void {
   if (client || !getSession()) return;
+  userId = getSession()?.user.id;
   const scheme = window.location.protocol === 'https:' ? 'wss' : 'ws';
   const token = async () => {
     const fresh = await freshAccessToken();
@@ -96,7 +97,14 @@ function stop(): void {
   refreshState();
 }
 
-onSessionChange(() => (getSession() ? start() : stop()));
+let userId: string | undefined;
+onSessionChange(() => {
+  const session = getSession();
+  // Another person signed in on this tab: their connection, not the last one's.
+  if (client && session?.user.id !== userId) stop();
+  userId = session?.user.id;
+  if (session) start();
+});
 window.addEventListener('online', refreshState);
 window.addEventListener('offline', refreshState);
 

@@ -50,8 +50,8 @@ export const CreateIncidentBody = Type.Object(
 export type CreateIncidentBody = Static<typeof CreateIncidentBody>;
 
 export const DuplicateSummary = Type.Object({
-  id: Id,
-  title: Type.String(),
+  id: Nullable(Id),
+  title: Nullable(Type.String({ description: 'null (like id and locationText) on incidents the caller may not see' })),
   category: Type.String(),
   status: StatusSchema,
   urgency: UrgencySchema,

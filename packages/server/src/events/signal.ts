@@ -45,6 +45,11 @@ export function createPostgresNotices(options: PostgresNoticesOptions): Notices 
   let closed = false;
   let retry: NodeJS.Timeout | undefined;
 
+  const retryLater = () => {
+    if (!closed) retry = setTimeout(() => void listen().catch(() => retryLater()), 1_000);
+  };
+
+  // Connects and LISTENs; on any failure (now or later) it tries again every second.
   const listen = async (): Promise<void> => {
     const client = new pg.Client({ connectionString: options.connectionString });
     client.on('notification', (message) => {
@@ -54,11 +59,19 @@ export function createPostgresNotices(options: PostgresNoticesOptions): Notices 
     client.on('error', (error) => {
       options.onError(error);
       client.end().catch(() => undefined);
-      if (!closed) retry = setTimeout(() => void listen().catch(options.onError), 1_000);
+      if (listener === client) listener = undefined;
+      retryLater();
     });
-    await client.connect();
-    for (const channel of options.channels) await client.query(`LISTEN ${pg.escapeIdentifier(fullName(channel))}`);
-    listener = client;
+    try {
+      await client.connect();
+      for (const channel of options.channels) await client.query(`LISTEN ${pg.escapeIdentifier(fullName(channel))}`);
+    } catch (error) {
+      options.onError(error);
+      await client.end().catch(() => undefined);
+      throw error;
+    }
+    if (closed) await client.end().catch(() => undefined);
+    else listener = client;
   };
 
   return {
@@ -79,6 +92,8 @@ export function createPostgresNotices(options: PostgresNoticesOptions): Notices 
 
 export const LOG_CHANNEL = 'log';
 export const PUBLISH_CHANNEL = 'published';
+/** "User T/U changed" (role, department, disabled): open connections take it up. */
+export const USER_CHANNEL = 'user';
 
 /** What writers call after their transaction committed. */
 export type LogCommitted = (tenantId: string) => void;

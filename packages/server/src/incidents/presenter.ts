@@ -27,17 +27,19 @@ export function presentIncident(incident: Incident, viewer: UserActor): Incident
 }
 
 /**
- * What a reporter is shown of a possible duplicate before submitting: enough to recognise
- * the same problem, nothing about who reported it or what they wrote.
+ * What a reporter is shown of a possible duplicate before submitting. Of an incident they
+ * may see, its id and title; of one they may not, only what makes it recognisable as the
+ * same problem — category, place code, status, urgency, time, distance — and nothing its
+ * reporter wrote.
  */
-export const presentDuplicate = (incident: Incident, distanceMeters: number | null): DuplicateSummary => ({
-  id: incident.id,
-  title: incident.title,
+export const presentDuplicate = (incident: Incident, distanceMeters: number | null, visible: boolean): DuplicateSummary => ({
+  id: visible ? incident.id : null,
+  title: visible ? incident.title : null,
   category: incident.category,
   status: incident.status,
   urgency: incident.urgency,
   locationCode: incident.locationCode,
-  locationText: incident.locationText,
+  locationText: visible ? incident.locationText : null,
   createdAt: toIso(incident.createdAt),
   distanceMeters: distanceMeters === null ? null : Math.round(distanceMeters),
 });

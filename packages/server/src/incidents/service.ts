@@ -171,7 +171,7 @@ export function createIncidentsService({ db, write, clock, sla, catalog, committ
             incident.lat !== null && incident.lng !== null && other.lat !== null && other.lng !== null
               ? distanceMeters({ lat: incident.lat, lng: incident.lng }, { lat: other.lat, lng: other.lng })
               : null;
-          return presentDuplicate(other, distance);
+          return presentDuplicate(other, distance, canSeeIncident(actor, other));
         });
       const { id: _id, version: _version, acknowledgedAt: _ack, resolvedAt: _resolved, ...shown } = presentIncident(incident, actor);
       return { incident: shown, department: department ? presentDepartment(department) : null, possibleDuplicates };

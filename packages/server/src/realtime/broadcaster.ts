@@ -179,7 +179,8 @@ export class Broadcaster {
   async subscribe(connection: Connection, filters: SubscriptionFilters, since: number | undefined, ref?: string): Promise<void> {
     const { tenantId } = connection.actor;
     // The gateway follows the tenant before it accepts a connection, so this rarely waits;
-    // not awaiting keeps actions in order (a subscribe, then at once its unsubscribe).
+    // skipping the await when already following keeps actions in order (a subscribe, then
+    // at once its unsubscribe).
     if (!this.cursors.has(tenantId)) await this.follow(tenantId);
     // From here to the registration nothing awaits: the cursor cannot move in between.
     const cursor = this.cursorOf(tenantId);
@@ -189,8 +190,13 @@ export class Broadcaster {
     connection.send({ type: 'Subscribed', subscriptionId: subscription.id, headSeq: cursor, ...(ref !== undefined ? { ref } : {}) });
     if (since === undefined) return;
     if (!replaying) {
+      if (since > (await eventLog.head(this.deps.db, tenantId))) {
+        // Not a position this log ever had (a bogus value, or a log restored from backup).
+        connection.send({ type: 'ResyncRequired', headSeq: cursor, subscriptionId: subscription.id });
+        return;
+      }
       // The client is ahead of this node (it saw events through another): skip what it has.
-      subscription.deliveredSeq = since;
+      subscription.deliveredSeq = Math.max(subscription.deliveredSeq, since);
       return;
     }
     try {

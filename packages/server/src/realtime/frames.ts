@@ -30,5 +30,3 @@ export function writeFrame(socket: WebSocket, frame: Frame): number {
   raw.write(frame);
   return raw.writableLength;
 }
-
-export const bufferedBytes = (socket: WebSocket) => rawSocketOf(socket).writableLength;

@@ -6,6 +6,8 @@ import { CLOSE_CODES, ClientMessage, DomainError, type UserActor } from '@alerta
 import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from '../adapters.js';
 import type { AuthService } from '../auth/service.js';
+import { USER_CHANNEL, type Notices } from '../events/signal.js';
+import type { ActiveUsers } from '../users/active-users.js';
 import type { Broadcaster } from './broadcaster.js';
 import { Connection, type ConnectionLimits } from './connection.js';
 import type { RealtimeMetrics } from './metrics.js';
@@ -33,6 +35,8 @@ export const DEFAULT_GATEWAY_OPTIONS: GatewayOptions = {
 
 export interface GatewayDeps {
   auth: AuthService;
+  notices: Notices;
+  activeUsers: ActiveUsers;
   broadcaster: Broadcaster;
   registry: ConnectionRegistry;
   metrics: RealtimeMetrics;
@@ -61,9 +65,36 @@ export class Gateway {
   /** Upgrades past the token check, not yet registered, per tenant|user. */
   private readonly upgrading = new Map<string, number>();
 
+  private readonly stopUserChanges: () => void;
+
   constructor(private readonly deps: GatewayDeps) {
     this.keepAlive = setInterval(() => this.pingAll(), deps.options.pingIntervalMs);
     this.keepAlive.unref();
+    this.stopUserChanges = deps.notices.on(USER_CHANNEL, (payload) => {
+      const [tenantId, userId] = payload.split('/');
+      if (tenantId && userId) void this.userChanged(tenantId, userId).catch((error: unknown) => deps.log.error({ err: error }, 'user change not applied'));
+    });
+  }
+
+  /**
+   * A person's role, department or standing changed: their open connections follow at once
+   * (re-indexed for what they may now see), or close with 4001 if they may no longer sign in.
+   */
+  private async userChanged(tenantId: string, userId: string): Promise<void> {
+    const { registry, activeUsers } = this.deps;
+    const connections = registry.forUser(tenantId, userId);
+    if (connections.length === 0) return;
+    activeUsers.forget(userId);
+    const user = await activeUsers.get(tenantId, userId);
+    for (const connection of connections) {
+      if (!user) {
+        connection.close(CLOSE_CODES.tokenExpired, 'account changed');
+        continue;
+      }
+      registry.remove(connection);
+      connection.actor = { ...connection.actor, role: user.role as UserActor['role'], departmentId: user.department_id };
+      if (!connection.closed) registry.add(connection);
+    }
   }
 
   /** For the HTTP server's `upgrade` event. */
@@ -105,8 +136,9 @@ export class Gateway {
     const { registry, metrics, clock, options } = this.deps;
     const connection = new Connection(ws, actor, exp, options.limits, (slow) => {
       metrics.slowReadersDropped.inc();
+      // Nothing more is written to it; the close frame follows what it has not read, and
+      // Connection.close cuts it off if it does not answer within its grace period.
       slow.close(CLOSE_CODES.overloaded, 'client too slow to read');
-      slow.socket.terminate();
     }, clock.now());
     // Frames past ws's own hard limit are closed by ws itself, with 1009; the contract
     // says a frame too large closes with 4008, whatever its size.
@@ -209,6 +241,7 @@ export class Gateway {
   /** Closes every connection (going away) and stops the keep-alive. */
   close(): void {
     clearInterval(this.keepAlive);
+    this.stopUserChanges();
     for (const connection of [...this.deps.registry.all()]) connection.close(1001, 'server shutting down');
     this.wss.close();
   }

@@ -23,7 +23,9 @@ export function stateAsOf(incident: Incident, event: IncidentEvent): IncidentSta
   const state: IncidentState = { ...incident };
   switch (event.type) {
     case 'IncidentCreated':
-      return { ...state, status: event.status, urgency: event.urgency, category: event.category, departmentId: event.departmentId };
+      // The department is the current one: after a reassignment, a replayed creation goes
+      // to those who may see the incident now, as HTTP would answer them.
+      return { ...state, status: event.status, urgency: event.urgency, category: event.category };
     case 'IncidentStatusChanged':
     case 'IncidentEscalated':
       return { ...state, status: event.status };

@@ -58,12 +58,9 @@ export class ConnectionRegistry {
     return this.tenants.get(tenantId)?.byUser.get(userId)?.size ?? 0;
   }
 
-  hasTenant(tenantId: string): boolean {
-    return (this.tenants.get(tenantId)?.byUser.size ?? 0) > 0;
-  }
-
-  tenantIds(): string[] {
-    return [...this.tenants.keys()];
+  /** The open connections of one person. */
+  forUser(tenantId: string, userId: string): Connection[] {
+    return [...(this.tenants.get(tenantId)?.byUser.get(userId) ?? [])];
   }
 
   /** Connections that may see an incident of this department reported by this user. */

@@ -24,7 +24,8 @@ export function realtimeRoutes(app: App, publisher: Publisher) {
       const actor = actorOf(request);
       assertCan(actor, 'realtime:publish');
       const { type, audience, data } = request.body;
-      if (RESERVED_EVENT_TYPES.includes(type)) {
+      // The pattern already refuses the capitalised platform types; their look-alikes too.
+      if (RESERVED_EVENT_TYPES.some((reserved) => reserved.toLowerCase() === type.toLowerCase())) {
         throw validationError('This event type is reserved for the platform.', [{ path: '/type', message: 'is reserved' }], 'reserved_event_type');
       }
       if (Buffer.byteLength(JSON.stringify(data ?? null)) > MAX_DATA_BYTES) {

@@ -97,7 +97,8 @@ function openSqlite(dataDir: string): { db: Kysely<Database>; release(): Promise
   if (!shared) {
     const file = new SQLite(filename);
     file.pragma('journal_mode = WAL');
-    file.pragma('synchronous = NORMAL');
+    // FULL: a commit is on disk before anyone is told it happened (group commit shares the sync).
+    file.pragma('synchronous = FULL');
     file.pragma('foreign_keys = ON');
     file.pragma('busy_timeout = 5000');
     shared = { db: new Kysely<Database>({ dialect: new LockingSqliteDialect({ database: withStatementCache(file) }) }), refs: 0 };

@@ -50,8 +50,4 @@ export const usersRepository = {
   lockTenant: (db: Db, tenantId: string) =>
     db.updateTable('tenants').set((eb) => ({ name: eb.ref('name') })).where('id', '=', tenantId).execute(),
 
-  countAll: async (db: Db) => {
-    const row = await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    return Number(row.n);
-  },
 };

@@ -25,11 +25,13 @@ export interface UsersDeps {
   clock: Clock;
   passwords: PasswordHasher;
   activeUsers: ActiveUsers;
+  /** Tells the rest of the system (open WebSocket connections, other nodes) of a change. */
+  userChanged: (tenantId: string, userId: string) => void;
 }
 
 export type UsersService = ReturnType<typeof createUsersService>;
 
-export function createUsersService({ db, clock, passwords, activeUsers }: UsersDeps) {
+export function createUsersService({ db, clock, passwords, activeUsers, userChanged }: UsersDeps) {
   async function checkDepartment(tenantId: string, role: Role, departmentId: string | null) {
     if (roleNeedsDepartment(role) && !departmentId) {
       throw validationError('Staff accounts need a department.', [{ path: '/departmentId', message: 'is required for staff' }]);
@@ -98,6 +100,7 @@ export function createUsersService({ db, clock, passwords, activeUsers }: UsersD
         if (disabled === 1 && user.disabled === 0) await refreshTokenRepository.revokeAllForUser(trx, id, now);
       });
       activeUsers.forget(id);
+      userChanged(actor.tenantId, id);
       return presentUser({ ...user, ...patch });
     },
   };

@@ -490,8 +490,19 @@ describe('previewing a report', () => {
     assert.ok(preview.body.possibleDuplicates.length >= 3);
     for (const duplicate of preview.body.possibleDuplicates) {
       assert.deepEqual(Object.keys(duplicate).sort(), ['category', 'createdAt', 'distanceMeters', 'id', 'locationCode', 'locationText', 'status', 'title', 'urgency']);
+      assert.equal(duplicate.category, 'infrastructure');
+      if (duplicate.id !== null) {
+        // Only the student's own reports come with an id and title: ones they may open.
+        assert.equal((await t.request('GET', `/api/incidents/${duplicate.id}`, { token: student.token })).status, 200);
+        continue;
+      }
+      // Reports the student may not see: recognisable (category, place, status, time), but
+      // nothing their reporter wrote, and no id to ask for.
+      assert.equal(duplicate.title, null);
+      assert.equal(duplicate.locationText, null);
     }
-    assert.doesNotMatch(preview.text, /datos privados/);
+    assert.ok(preview.body.possibleDuplicates.filter((d: { id: string | null }) => d.id === null).length >= 3, 'others’ reports are among them');
+    assert.doesNotMatch(preview.text, /datos privados|Gotera en el aula/);
     const adminId = (await t.request('GET', '/api/auth/me', { token: admin })).body.id;
     assert.ok(!preview.text.includes(adminId), 'the other reporters’ ids are not shown');
   });

@@ -137,6 +137,7 @@ export const en: Record<MessageKey, string> = {
   'review.noPhotos': 'None',
   'review.duplicates': 'Similar reports',
   'review.noDuplicates': 'We found no similar recent reports.',
+  'review.someoneElse': 'Someone else reported a {category} incident here',
   'review.duplicatesLead': 'We found {n} similar report(s). If it is the same problem, it may already be in progress.',
   'review.distance': '{m} m away',
   'review.submit': 'Send report',

@@ -138,6 +138,7 @@ export const es = {
   'review.noPhotos': 'Ninguno',
   'review.duplicates': 'Reportes parecidos',
   'review.noDuplicates': 'No encontramos reportes parecidos recientes.',
+  'review.someoneElse': 'Otra persona reportó un incidente de {category} aquí',
   'review.duplicatesLead': 'Encontramos {n} reporte(s) parecido(s). Si es el mismo problema, quizá ya está en atención.',
   'review.distance': 'a {m} m',
   'review.submit': 'Enviar reporte',

@@ -44,9 +44,9 @@ export function ReportReview({ preview, photos }: { preview: ReportPreview; phot
           <>
             <p className="notice notice-warning">{t('review.duplicatesLead', { n: possibleDuplicates.length })}</p>
             <ul className="duplicate-list">
-              {possibleDuplicates.map((duplicate) => (
-                <li key={duplicate.id}>
-                  <strong>{duplicate.title}</strong>
+              {possibleDuplicates.map((duplicate, index) => (
+                <li key={duplicate.id ?? `hidden-${index}`}>
+                  <strong>{duplicate.title ?? t('review.someoneElse', { category: tOr(`category.${duplicate.category}`, categoryName).toLowerCase() })}</strong>
                   <span className="row-meta">
                     <StatusBadge status={duplicate.status} /> <UrgencyBadge urgency={duplicate.urgency} />
                     <span>{duplicate.locationText ?? duplicate.locationCode ?? ''}</span>
