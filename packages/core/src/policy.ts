@@ -10,18 +10,19 @@ export type Permission =
   | 'catalog:manage'
   | 'apiKeys:manage'
   | 'realtime:publish'
-  | 'incidents:assign';
+  | 'incidents:assign'
+  | 'auth:introspect';
 
 const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   student: [],
   staff: [],
   authority: [],
-  admin: ['users:manage', 'catalog:manage', 'apiKeys:manage', 'realtime:publish', 'incidents:assign'],
+  admin: ['users:manage', 'catalog:manage', 'apiKeys:manage', 'realtime:publish', 'incidents:assign', 'auth:introspect'],
 };
 
 const SCOPE_PERMISSIONS: Record<ApiKeyScope, readonly Permission[]> = {
   'realtime:publish': ['realtime:publish'],
-  'auth:introspect': [],
+  'auth:introspect': ['auth:introspect'],
 };
 
 export function can(actor: Actor, permission: Permission): boolean {

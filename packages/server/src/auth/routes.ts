@@ -8,9 +8,9 @@ import {
   RegisterResponse,
   TokenPair,
 } from '@alertautec/core/schemas';
-import { normalizeEmail } from '@alertautec/core';
+import { assertCan, normalizeEmail } from '@alertautec/core';
 import type { FastifyRequest } from 'fastify';
-import { userOf } from '../http/authenticate.js';
+import { actorOf, userOf } from '../http/authenticate.js';
 import { NoContent, problems } from '../http/responses.js';
 import type { App } from '../http/types.js';
 import { presentMe } from '../users/presenter.js';
@@ -86,14 +86,19 @@ export function authRoutes(app: App, auth: AuthService, options: AuthRouteOption
   app.post(
     '/api/auth/introspect',
     {
-      config: { auth: 'public', rateLimit: { max: 600, timeWindow: '1 minute' } },
+      // Callers authenticate (RFC 7662): an API key with scope auth:introspect, or an admin.
+      config: { auth: 'userOrApiKey' },
       schema: {
         tags,
         summary: 'Tell another service whether an access token is active, and for whom',
+        security: [{ apiKey: [] }, { bearer: [] }],
         body: IntrospectBody,
-        response: { 200: Introspection, ...problems(429) },
+        response: { 200: Introspection, ...problems(401, 403) },
       },
     },
-    async (request) => auth.introspect(request.body.token),
+    async (request) => {
+      assertCan(actorOf(request), 'auth:introspect');
+      return auth.introspect(request.body.token);
+    },
   );
 }

@@ -13,7 +13,6 @@ const PUBLIC_API = new Set([
   'POST /api/auth/login',
   'POST /api/auth/refresh',
   'POST /api/auth/logout',
-  'POST /api/auth/introspect',
   'GET /api/openapi.json',
 ]);
 const TABLES = ['tenants', 'users', 'refresh_tokens', 'api_keys', 'departments', 'categories', 'locations'] as const;

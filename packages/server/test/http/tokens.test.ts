@@ -26,7 +26,22 @@ function hs256(header: object, payload: object, secret: string | Buffer) {
 }
 
 const me = (t: TestApp, token: string) => t.request('GET', '/api/auth/me', { token });
-const introspect = (t: TestApp, token: string) => t.request('POST', '/api/auth/introspect', { body: { token } });
+// Introspection is for services: each test server gets an API key with the scope.
+const introspectionKeys = new WeakMap<TestApp, Promise<string>>();
+const introspectionKey = (t: TestApp) => {
+  let key = introspectionKeys.get(t);
+  if (!key) {
+    key = t.adminToken().then(async (admin) => {
+      const created = await t.request('POST', '/api/api-keys', { token: admin, body: { name: 'Introspection', scopes: ['auth:introspect'] } });
+      assert.equal(created.status, 201, created.text);
+      return created.body.key as string;
+    });
+    introspectionKeys.set(t, key);
+  }
+  return key;
+};
+const introspect = async (t: TestApp, token: string) =>
+  t.request('POST', '/api/auth/introspect', { headers: { 'x-api-key': await introspectionKey(t) }, body: { token } });
 
 describe('access tokens under attack', () => {
   let t: TestApp;
@@ -312,11 +327,26 @@ describe('POST /api/auth/introspect', () => {
     assert.equal((await introspect(t, student.token)).body.active, true);
   });
 
+  it('answers only services that authenticate: a key with the scope, or an admin', async () => {
+    const target = (await createUser(t, 'student')).token;
+    assert.equal((await t.request('POST', '/api/auth/introspect', { body: { token: target } })).status, 401);
+    const admin = await t.adminToken();
+    const publishOnly = await t.request('POST', '/api/api-keys', { token: admin, body: { name: 'Publisher', scopes: ['realtime:publish'] } });
+    const withoutScope = await t.request('POST', '/api/auth/introspect', { headers: { 'x-api-key': publishOnly.body.key }, body: { token: target } });
+    assert.equal(withoutScope.status, 403);
+    const student = await t.request('POST', '/api/auth/introspect', { token: target, body: { token: target } });
+    assert.equal(student.status, 403);
+    const asAdmin = await t.request('POST', '/api/auth/introspect', { token: admin, body: { token: target } });
+    assert.equal(asAdmin.status, 200);
+    assert.equal(asAdmin.body.active, true);
+  });
+
   it('refuses a bad body with 400', async () => {
-    const missing = await t.request('POST', '/api/auth/introspect', { body: {} });
+    const key = { 'x-api-key': await introspectionKey(t) };
+    const missing = await t.request('POST', '/api/auth/introspect', { headers: key, body: {} });
     assert.equal(missing.status, 400);
     assert.deepEqual(missing.body.errors.map((error: { path: string }) => error.path), ['/token']);
-    const extra = await t.request('POST', '/api/auth/introspect', { body: { token: 'x', hint: 'access_token' } });
+    const extra = await t.request('POST', '/api/auth/introspect', { headers: key, body: { token: 'x', hint: 'access_token' } });
     assert.equal(extra.status, 400);
     assert.deepEqual(extra.body.errors.map((error: { path: string }) => error.path), ['/hint']);
   });
