@@ -32,6 +32,8 @@ export interface Config {
   /** How far back a reconnecting client may resume; older answers ResyncRequired. */
   realtimeRetention: { maxEvents: number; maxAgeMs: number };
   wsMaxConnectionsPerUser: number;
+  /** How often the gateway pings; a peer that misses a ping is dropped at the next. */
+  wsPingIntervalMs: number;
 }
 
 export class ConfigError extends Error {
@@ -153,5 +155,6 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       maxAgeMs: integer(env, 'REALTIME_RETENTION_DAYS', 7, 1, 365) * 86_400_000,
     },
     wsMaxConnectionsPerUser: integer(env, 'WS_MAX_CONNECTIONS_PER_USER', 10, 1, 100_000),
+    wsPingIntervalMs: integer(env, 'WS_PING_INTERVAL_MS', 25_000, 100, 600_000),
   };
 }

@@ -111,7 +111,7 @@ export async function createSystem(config: Config, options: SystemOptions = {}):
       metrics: realtimeMetrics,
       clock,
       log,
-      options: { ...DEFAULT_GATEWAY_OPTIONS, maxConnectionsPerUser: config.wsMaxConnectionsPerUser },
+      options: { ...DEFAULT_GATEWAY_OPTIONS, maxConnectionsPerUser: config.wsMaxConnectionsPerUser, pingIntervalMs: config.wsPingIntervalMs },
     });
     const publisher = createPublisher({ db: store.db, clock, notices, registry, metrics: realtimeMetrics, onError });
     const stopHousekeeping = startHousekeeping(store.db, clock, onError);
