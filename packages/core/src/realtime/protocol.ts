@@ -1,7 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { STATUSES, URGENCIES, type Incident } from '../incidents/model.js';
 import { INCIDENT_EVENT_TYPES, type IncidentEvent } from '../incidents/events.js';
-import type { Role } from '../roles.js';
+import { ROLES, type Role } from '../roles.js';
 
 /**
  * The realtime protocol (CONTRACT §4): what clients send, what the server answers.
@@ -80,7 +80,7 @@ export const PublishBody = Type.Object(
     audience: Type.Object(
       {
         userIds: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { minItems: 1, maxItems: 1000 })),
-        roles: Type.Optional(Type.Array(Type.Enum(['student', 'staff', 'authority', 'admin'] as const), { minItems: 1, maxItems: 4 })),
+        roles: Type.Optional(Type.Array(Type.Enum(ROLES), { minItems: 1, maxItems: ROLES.length })),
         departmentIds: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { minItems: 1, maxItems: 200 })),
         all: Type.Optional(Type.Boolean()),
       },

@@ -2,7 +2,7 @@ import { Type, type Static } from 'typebox';
 import { STATUSES, URGENCIES } from '../incidents/model.js';
 import { INCIDENT_EVENT_TYPES } from '../incidents/events.js';
 import { Department } from './catalog.js';
-import { Id, Line, Nullable, Timestamp } from './common.js';
+import { Id, Line, Nullable, PAGING, Timestamp } from './common.js';
 
 export const StatusSchema = Type.Enum(STATUSES);
 export const UrgencySchema = Type.Enum(URGENCIES);
@@ -70,8 +70,7 @@ export const IncidentPreview = Type.Object({
 
 export const IncidentListQuery = Type.Object(
   {
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-    cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })),
+    ...PAGING,
     status: Type.Optional(Type.Array(StatusSchema, { maxItems: STATUSES.length, description: 'one or more (repeat the parameter)' })),
     category: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
     urgency: Type.Optional(Type.Array(UrgencySchema, { maxItems: URGENCIES.length })),

@@ -1,14 +1,9 @@
 import { Type, type Static } from 'typebox';
-import { Email, Id, Nullable, Password, PersonName, Timestamp } from './common.js';
-import { Role } from './auth.js';
+import { Email, Id, Nullable, PAGING, Password, PersonName, Timestamp } from './common.js';
+import { Me, Role } from './auth.js';
 
 export const User = Type.Object({
-  id: Id,
-  email: Type.String(),
-  name: Type.String(),
-  role: Role,
-  departmentId: Nullable(Type.String()),
-  tenantId: Type.String(),
+  ...Me.properties,
   disabled: Type.Boolean(),
   createdAt: Timestamp,
   updatedAt: Timestamp,
@@ -34,8 +29,7 @@ export type UpdateUserBody = Static<typeof UpdateUserBody>;
 
 export const UserListQuery = Type.Object(
   {
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-    cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })),
+    ...PAGING,
     role: Type.Optional(Role),
     departmentId: Type.Optional(Id),
   },
