@@ -11,7 +11,8 @@ export type ErrorKind =
   | 'precondition_failed'
   | 'rate_limited'
   | 'payload_too_large'
-  | 'unsupported_media_type';
+  | 'unsupported_media_type'
+  | 'unavailable';
 
 export interface FieldError {
   /** JSON pointer into the request part, e.g. `/email`. */

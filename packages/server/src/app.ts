@@ -3,7 +3,7 @@ import Fastify, { type FastifyBaseLogger } from 'fastify';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { rateLimited } from '@alertautec/core';
+import { DomainError, rateLimited } from '@alertautec/core';
 import { apiKeysRoutes } from './api-keys/routes.js';
 import { authRoutes } from './auth/routes.js';
 import { catalogRoutes } from './catalog/routes.js';
@@ -36,7 +36,9 @@ export async function buildApp(system: System): Promise<App> {
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     trustProxy: false,
-    return503OnClosing: true,
+    // While closing, requests still arriving on busy keep-alive connections are answered
+    // 503 by the hook below, as problem+json (Fastify's own 503 is plain JSON).
+    return503OnClosing: false,
   }).withTypeProvider<TypeBoxTypeProvider>() as App;
 
   app.setValidatorCompiler(schemaCompilers());
@@ -45,6 +47,12 @@ export async function buildApp(system: System): Promise<App> {
   app.setErrorHandler((error, request, reply) => sendProblem(reply, request, error as Error));
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
+  });
+  let closing = false;
+  app.addHook('onRequest', async (_request, reply) => {
+    if (!closing) return;
+    reply.header('connection', 'close');
+    throw new DomainError('unavailable', 'shutting_down', 'The server is shutting down; retry shortly.');
   });
 
   const { metrics } = system;
@@ -80,7 +88,10 @@ export async function buildApp(system: System): Promise<App> {
 
   // The realtime gateway shares the port: WebSocket upgrades at /ws.
   app.server.on('upgrade', system.realtime.gateway.handleUpgrade);
-  app.addHook('preClose', async () => system.realtime.gateway.close());
+  app.addHook('preClose', async () => {
+    closing = true;
+    system.realtime.gateway.close();
+  });
 
   return app;
 }
