@@ -44,3 +44,30 @@ export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, deps: read
   const setData = useCallback((update: (previous: T | undefined) => T | undefined) => setDataState(update), []);
   return { data, error, loading, reload, setData };
 }
+
+export interface Action<A extends unknown[]> {
+  /** Runs the action; true when it succeeded (its error is shown otherwise). */
+  run: (...args: A) => Promise<boolean>;
+  busy: boolean;
+  error: unknown;
+}
+
+/** A user action with its busy state and its error, as every form and button here needs. */
+export function useAction<A extends unknown[]>(action: (...args: A) => Promise<void>): Action<A> {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const run = async (...args: A) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await action(...args);
+      return true;
+    } catch (reason) {
+      setError(reason);
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { run, busy, error };
+}

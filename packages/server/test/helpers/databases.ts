@@ -102,3 +102,13 @@ export async function describeEachDatabase(name: string, suite: (dialect: Dialec
     describe(`${name} [postgres]`, () => suite('postgres'));
   }
 }
+
+/** The error a statement fails with (asserting that it fails): for checking driver codes. */
+export async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  assert.fail('expected the statement to fail');
+}

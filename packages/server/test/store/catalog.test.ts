@@ -11,18 +11,9 @@ import {
 import type { Store } from '../../src/store/db.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../../src/store/executor.js';
 import { tenantsRepository } from '../../src/tenants/repository.js';
-import { countRun, createTestDatabase, describeEachDatabase, openTestStore, type TestDatabase } from '../helpers/databases.js';
+import { countRun, createTestDatabase, describeEachDatabase, openTestStore, rejection, type TestDatabase } from '../helpers/databases.js';
 
 const T0 = 1_767_225_600_789;
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  assert.fail('expected the statement to fail');
-}
 
 await describeEachDatabase('catalog and tenants repositories', (dialect) => {
   let database: TestDatabase;

@@ -7,7 +7,7 @@ import { isForeignKeyViolation, isUniqueViolation } from '../../src/store/execut
 import { decodeCursor, encodeCursor, isString, pageOf } from '../../src/store/pagination.js';
 import { tenantsRepository } from '../../src/tenants/repository.js';
 import { usersRepository, type UserRow } from '../../src/users/repository.js';
-import { countRun, createTestDatabase, describeEachDatabase, openTestStore, type TestDatabase } from '../helpers/databases.js';
+import { countRun, createTestDatabase, describeEachDatabase, openTestStore, rejection, type TestDatabase } from '../helpers/databases.js';
 
 // A time past 2^31 (and past 2^32 seconds' worth of ms) to prove bigint columns round-trip as numbers.
 const T0 = 1_767_225_600_123;
@@ -27,15 +27,6 @@ function userRow(tenantId: string, overrides: Partial<UserRow> = {}): UserRow {
     updated_at: T0,
     ...overrides,
   };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  assert.fail('expected the statement to fail');
 }
 
 await describeEachDatabase('users repository', (dialect) => {

@@ -1,5 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
 import { announce } from '../announcer.js';
+import { useAction } from '../hooks.js';
 import { useT } from '../i18n/index.js';
 import { ErrorNotice } from './ui.js';
 
@@ -34,26 +35,18 @@ export function SimpleForm(props: {
   const { t } = useT();
   const prefix = useId();
   const [values, setValues] = useState<FormValues>(initial);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-
-  const submit = async (event: FormEvent) => {
+  const { run, busy, error } = useAction(async () => {
+    await onSubmit(values);
+    if (!onCancel) setValues(initial);
+    announce(savedMessage ?? t('common.saved'));
+  });
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await onSubmit(values);
-      if (!onCancel) setValues(initial);
-      announce(savedMessage ?? t('common.saved'));
-    } catch (reason) {
-      setError(reason);
-    } finally {
-      setBusy(false);
-    }
+    void run();
   };
 
   return (
-    <form className={inline ? 'simple-form simple-form-inline' : 'simple-form'} onSubmit={(event) => void submit(event)}>
+    <form className={inline ? 'simple-form simple-form-inline' : 'simple-form'} onSubmit={submit}>
       <div className="form-grid">
         {fields.map((field) => {
           const id = `${prefix}-${field.name}`;

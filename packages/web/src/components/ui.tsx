@@ -66,6 +66,18 @@ export function Loading() {
   );
 }
 
+/** The foot of a paged list: loading, or a button for the next page while there is one. */
+export function ListFooter({ list }: { list: { loading: boolean; hasMore: boolean; loadMore: () => void } }) {
+  const { t } = useT();
+  if (list.loading) return <Loading />;
+  if (!list.hasMore) return null;
+  return (
+    <button type="button" onClick={list.loadMore}>
+      {t('common.loadMore')}
+    </button>
+  );
+}
+
 /** The page's h1; it takes focus when the page opens so screen readers start there. */
 export function PageTitle({ children, actions }: { children: ReactNode; actions?: ReactNode }) {
   const heading = useRef<HTMLHeadingElement>(null);

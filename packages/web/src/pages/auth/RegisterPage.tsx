@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { auth } from '../../api/endpoints.js';
 import { setSession } from '../../api/session.js';
 import { ErrorNotice, PageTitle } from '../../components/ui.js';
+import { useAction } from '../../hooks.js';
 import { useT } from '../../i18n/index.js';
 import { Link, navigate } from '../../router.js';
 
@@ -12,28 +13,21 @@ export function RegisterPage() {
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-
-  const submit = async (event: FormEvent) => {
+  const { run, busy, error } = useAction(async () => {
+    await auth.register({ name: name.trim(), email: email.trim(), password });
+    setSession(await auth.login(email.trim(), password));
+    navigate('/report', { replace: true });
+  });
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await auth.register({ name: name.trim(), email: email.trim(), password });
-      setSession(await auth.login(email.trim(), password));
-      navigate('/report', { replace: true });
-    } catch (reason) {
-      setError(reason);
-      setBusy(false);
-    }
+    void run();
   };
 
   return (
     <div className="auth-card card">
       <PageTitle>{t('auth.register.title')}</PageTitle>
       <p className="muted">{t('auth.register.lead')}</p>
-      <form onSubmit={(event) => void submit(event)} className="stack">
+      <form onSubmit={submit} className="stack">
         <div className="field">
           <label htmlFor="register-name">{t('auth.name')}</label>
           <input id="register-name" autoComplete="name" required maxLength={120} value={name} onChange={(event) => setName(event.target.value)} />

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { auth } from '../../api/endpoints.js';
 import { setSession } from '../../api/session.js';
 import { ErrorNotice, PageTitle } from '../../components/ui.js';
+import { useAction } from '../../hooks.js';
 import { useT } from '../../i18n/index.js';
 import { homePath } from '../../navigation.js';
 import { Link, navigate, useCurrentLocation } from '../../router.js';
@@ -17,28 +18,21 @@ export function SignInPage() {
   const { query } = useCurrentLocation();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-
-  const submit = async (event: FormEvent) => {
+  const { run, busy, error } = useAction(async () => {
+    const pair = await auth.login(email.trim(), password);
+    setSession(pair);
+    navigate(nextPath(query, homePath(pair.user.role)), { replace: true });
+  });
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const pair = await auth.login(email.trim(), password);
-      setSession(pair);
-      navigate(nextPath(query, homePath(pair.user.role)), { replace: true });
-    } catch (reason) {
-      setError(reason);
-      setBusy(false);
-    }
+    void run();
   };
 
   return (
     <div className="auth-card card">
       <PageTitle>{t('auth.signIn.title')}</PageTitle>
       <p className="muted">{t('auth.signIn.lead')}</p>
-      <form onSubmit={(event) => void submit(event)} className="stack">
+      <form onSubmit={submit} className="stack">
         <div className="field">
           <label htmlFor="signin-email">{t('auth.email')}</label>
           <input id="signin-email" type="email" autoComplete="username" required value={email} onChange={(event) => setEmail(event.target.value)} />

@@ -2,7 +2,7 @@ import { OPEN_STATUSES, URGENCIES } from '@alertautec/core';
 import { useEffect, useMemo, useState } from 'react';
 import type { Incident, IncidentEvent, IncidentFilters } from '../../api/types.js';
 import { announce } from '../../announcer.js';
-import { EmptyState, ErrorNotice, Loading, PageTitle, StatusBadge, UrgencyBadge } from '../../components/ui.js';
+import { EmptyState, ErrorNotice, ListFooter, PageTitle, StatusBadge, UrgencyBadge } from '../../components/ui.js';
 import { departmentName, useCatalog } from '../../catalog.js';
 import { useSession } from '../../hooks.js';
 import { useT } from '../../i18n/index.js';
@@ -112,12 +112,7 @@ export function BoardPage() {
           </table>
         </div>
       )}
-      {list.loading && <Loading />}
-      {list.hasMore && !list.loading && (
-        <button type="button" onClick={list.loadMore}>
-          {t('common.loadMore')}
-        </button>
-      )}
+      <ListFooter list={list} />
     </div>
   );
 }

@@ -3,6 +3,7 @@ import { incidents as api } from '../../api/endpoints.js';
 import type { IncidentEvent } from '../../api/types.js';
 import { announce } from '../../announcer.js';
 import { ErrorNotice } from '../../components/ui.js';
+import { useAction } from '../../hooks.js';
 import { useT } from '../../i18n/index.js';
 
 /** A public comment, or (for those who work incidents) an internal one. */
@@ -11,23 +12,15 @@ export function CommentForm({ incidentId, canInternal, onAdded }: { incidentId: 
   const textId = useId();
   const [text, setText] = useState('');
   const [internal, setInternal] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
 
-  const submit = async (event: FormEvent) => {
+  const { run, busy, error } = useAction(async () => {
+    onAdded(await api.comment(incidentId, text.trim(), canInternal && internal));
+    setText('');
+    announce(t('comments.added'));
+  });
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (!text.trim()) return;
-    setBusy(true);
-    setError(null);
-    try {
-      onAdded(await api.comment(incidentId, text.trim(), canInternal && internal));
-      setText('');
-      announce(t('comments.added'));
-    } catch (reason) {
-      setError(reason);
-    } finally {
-      setBusy(false);
-    }
+    if (text.trim()) void run();
   };
 
   return (

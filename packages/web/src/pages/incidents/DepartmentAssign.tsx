@@ -4,6 +4,7 @@ import type { Incident } from '../../api/types.js';
 import { announce } from '../../announcer.js';
 import { ErrorNotice } from '../../components/ui.js';
 import { useCatalog } from '../../catalog.js';
+import { useAction } from '../../hooks.js';
 import { useT } from '../../i18n/index.js';
 
 /** Admin only: route the incident to another department. */
@@ -12,22 +13,11 @@ export function DepartmentAssign({ incident, onChanged }: { incident: Incident; 
   const campus = useCatalog();
   const selectId = useId();
   const [departmentId, setDepartmentId] = useState(incident.departmentId ?? '');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-
-  const assign = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      const updated = await api.assign(incident.id, departmentId);
-      onChanged(updated);
-      announce(t('assign.done', { department: campus?.departments.find((department) => department.id === departmentId)?.name ?? '' }));
-    } catch (reason) {
-      setError(reason);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { run: assign, busy, error } = useAction(async () => {
+    const updated = await api.assign(incident.id, departmentId);
+    onChanged(updated);
+    announce(t('assign.done', { department: campus?.departments.find((department) => department.id === departmentId)?.name ?? '' }));
+  });
 
   return (
     <div className="stack-sm">

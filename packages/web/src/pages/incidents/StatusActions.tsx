@@ -4,6 +4,7 @@ import { incidents as api } from '../../api/endpoints.js';
 import type { Incident, Status, User } from '../../api/types.js';
 import { announce } from '../../announcer.js';
 import { ErrorNotice } from '../../components/ui.js';
+import { useAction } from '../../hooks.js';
 import { useT } from '../../i18n/index.js';
 
 /** The moves this user may make now (the same policy the server applies). */
@@ -16,23 +17,11 @@ export function movesFor(user: User, incident: Incident, isMine: boolean): Statu
 
 function useChange(incident: Incident, onChanged: (incident: Incident) => void) {
   const { t } = useT();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const change = async (status: Status, note: string) => {
-    setBusy(true);
-    setError(null);
-    try {
-      const updated = await api.changeStatus(incident, status, note.trim() || undefined);
-      onChanged(updated);
-      announce(t('actions.changed', { status: t(`status.${updated.status}`) }));
-      return true;
-    } catch (reason) {
-      setError(reason);
-      return false;
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { run: change, busy, error } = useAction(async (status: Status, note: string) => {
+    const updated = await api.changeStatus(incident, status, note.trim() || undefined);
+    onChanged(updated);
+    announce(t('actions.changed', { status: t(`status.${updated.status}`) }));
+  });
   return { busy, error, change };
 }
 

@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
 import type { Incident, IncidentEvent } from '../../api/types.js';
 import { announce } from '../../announcer.js';
-import { EmptyState, ErrorNotice, Loading, PageTitle, StatusBadge, UrgencyBadge } from '../../components/ui.js';
+import { EmptyState, ErrorNotice, ListFooter, PageTitle, StatusBadge, UrgencyBadge } from '../../components/ui.js';
 import { useCatalog } from '../../catalog.js';
 import { useT } from '../../i18n/index.js';
 import { Link } from '../../router.js';
@@ -58,12 +58,7 @@ export function MyIncidentsPage() {
           );
         })}
       </ul>
-      {list.loading && <Loading />}
-      {list.hasMore && !list.loading && (
-        <button type="button" onClick={list.loadMore}>
-          {t('common.loadMore')}
-        </button>
-      )}
+      <ListFooter list={list} />
     </div>
   );
 }
