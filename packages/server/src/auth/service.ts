@@ -154,7 +154,7 @@ export function createAuthService(deps: AuthDeps) {
     },
 
     me: async (actor: UserActor) => {
-      const user = await usersRepository.findById(db, actor.tenantId, actor.userId);
+      const user = await activeUser(actor.tenantId, actor.userId);
       if (!user) throw unauthenticated();
       return user;
     },

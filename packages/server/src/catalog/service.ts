@@ -155,7 +155,8 @@ export function createCatalogService({ db, clock, catalog }: { db: Db; clock: Cl
     },
 
     async validateLocation(actor: Actor, body: ValidateLocationBody): Promise<LocationValidation> {
-      const locations = (await locationsRepository.list(db, actor.tenantId)).map(presentLocation);
+      // Asked as people type: answered from the catalog snapshot, not the database.
+      const locations = [...(await catalog.get(actor.tenantId)).locations.values()].map(presentLocation);
       const match = matchLocation({ locationCode: body.locationCode, locationText: optionalText(body.locationText) ?? undefined }, locations);
       return match.location ? { valid: true, location: match.location, suggestions: [] } : { valid: false, suggestions: match.suggestions };
     },

@@ -1,5 +1,6 @@
 import { cleanText, foldText, slaDueAt, validationError, type Incident, type SlaPolicy, type UserActor } from '@alertautec/core';
 import type { CreateIncidentBody } from '@alertautec/core/schemas';
+import type { DepartmentRow } from '../catalog/repository.js';
 import type { CatalogCache } from '../catalog/snapshot.js';
 
 /**
@@ -9,6 +10,8 @@ import type { CatalogCache } from '../catalog/snapshot.js';
  */
 export interface Draft {
   incident: Incident;
+  /** Where the category routes it (null if that department is gone). */
+  department: DepartmentRow | null;
   searchText: string;
 }
 
@@ -72,5 +75,5 @@ export async function draftIncident(
     version: 1,
   };
   const searchText = foldText([title, description, locationText, location?.code, location?.name, location?.building].filter(Boolean).join(' '));
-  return { incident, searchText };
+  return { incident, department: department ?? null, searchText };
 }

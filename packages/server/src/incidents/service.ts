@@ -161,8 +161,7 @@ export function createIncidentsService({ db, write, clock, sla, catalog, committ
 
     async preview(actor: UserActor, body: CreateIncidentBody) {
       const now = clock.now();
-      const { incident } = await draftIncident(catalog, actor, body, { id: 'preview', now, sla });
-      const department = incident.departmentId ? await departmentsRepository.findById(db, actor.tenantId, incident.departmentId) : undefined;
+      const { incident, department } = await draftIncident(catalog, actor, body, { id: 'preview', now, sla });
       const candidates = await incidentsRepository.openOfCategorySince(db, actor.tenantId, incident.category, now - DUPLICATE_WINDOW_MS);
       const possibleDuplicates = candidates
         .filter((other) => isPossibleDuplicate(incident, other, now))
