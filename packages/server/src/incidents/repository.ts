@@ -180,6 +180,9 @@ export const incidentsRepository = {
   },
 };
 
+/** How long an Idempotency-Key answers with its first incident. */
+export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
+
 export const idempotencyRepository = {
   find: (db: Db, userId: string, key: string) =>
     db.selectFrom('idempotency_keys').selectAll().where('user_id', '=', userId).where('key', '=', key).executeTakeFirst(),
@@ -188,4 +191,6 @@ export const idempotencyRepository = {
   /** Forgets the key only if it is older than `before`: a live key is never replaced. */
   removeExpired: (db: Db, userId: string, key: string, before: number) =>
     db.deleteFrom('idempotency_keys').where('user_id', '=', userId).where('key', '=', key).where('created_at', '<', before).execute(),
+  /** Housekeeping: keys past their window answer nothing any more. */
+  removeOlderThan: (db: Db, before: number) => db.deleteFrom('idempotency_keys').where('created_at', '<', before).execute(),
 };

@@ -36,7 +36,7 @@ import { isUniqueViolation, type Db } from '../store/executor.js';
 import type { Write } from '../store/group-commit.js';
 import { draftIncident } from './draft.js';
 import { presentDuplicate, presentIncident } from './presenter.js';
-import { idempotencyRepository, incidentsRepository, toRow } from './repository.js';
+import { IDEMPOTENCY_WINDOW_MS, idempotencyRepository, incidentsRepository, toRow } from './repository.js';
 
 export interface IncidentsDeps {
   db: Db;
@@ -48,7 +48,6 @@ export interface IncidentsDeps {
   committed: LogCommitted;
 }
 
-const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
 const MAX_WRITE_ATTEMPTS = 3;
 
 const staleVersion = (current: number) =>

@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { Ajv } from 'ajv';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -8,6 +8,7 @@ import type { Clock } from '../adapters.js';
 import type { AuthService } from '../auth/service.js';
 import { USER_CHANNEL, type Notices } from '../events/signal.js';
 import type { ActiveUsers } from '../users/active-users.js';
+import { problem } from '../http/problem.js';
 import type { Broadcaster } from './broadcaster.js';
 import { Connection, type ConnectionLimits } from './connection.js';
 import type { RealtimeMetrics } from './metrics.js';
@@ -51,9 +52,9 @@ const HARD_FRAME_LIMIT = 1024 * 1024;
 
 function refuse(socket: Duplex, status: number, reason: string, headers: Record<string, string> = {}) {
   const extra = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
-  const body = JSON.stringify({ type: `urn:alertautec:problem:${reason}`, title: reason, status, detail: reason, code: reason });
+  const body = JSON.stringify(problem(status, reason, `The WebSocket upgrade was refused: ${reason}.`));
   socket.end(
-    `HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : status === 429 ? 'Too Many Requests' : 'Not Found'}\r\n` +
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +
       `Content-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n${extra}\r\n${body}`,
   );
 }
