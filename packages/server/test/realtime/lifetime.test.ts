@@ -18,14 +18,20 @@ describe('token expiry and reauth (server clock moved by hand)', () => {
   });
   after(() => t.close());
 
-  /** A socket whose token has about one (real) second left. */
+  /**
+   * A socket whose token has about one (real) second left, with the tokens a test may send
+   * it already in hand (signed in after the clock moved): a renewed one of the same user
+   * and another user's. Nothing slow stands between opening the socket and using them.
+   */
   // The clock jumps, so the admin signs in afresh each time.
   const fresh = () => ({ ...t, adminToken: () => t.login(ADMIN.email, ADMIN.password) });
   async function nearlyExpired() {
     const user = await createUser(fresh(), 'student');
     clock.advance((TTL - 1) * 1000);
+    const renewed = await t.login(user.email, user.password);
+    const someoneElse = await createUser(fresh(), 'admin');
     const socket = await rawSocket(t, user.token);
-    return { user, socket };
+    return { user, socket, renewed, someoneElse };
   }
 
   it('closes with 4001 when the token expires', async () => {
@@ -35,9 +41,8 @@ describe('token expiry and reauth (server clock moved by hand)', () => {
   });
 
   it('keeps the connection past the old expiry after a reauth, and answers Reauthenticated {exp}', async () => {
-    const { user, socket } = await nearlyExpired();
-    const fresh = await t.login(user.email, user.password);
-    socket.ws.send(JSON.stringify({ action: 'reauth', token: fresh }));
+    const { socket, renewed } = await nearlyExpired();
+    socket.ws.send(JSON.stringify({ action: 'reauth', token: renewed }));
     const answer = await nextMessage(socket, (m) => m.type === 'Reauthenticated', 'Reauthenticated');
     assert.equal(answer.exp, Math.floor(clock.now() / 1000) + TTL);
     const outcome = await Promise.race([socket.closed, sleep(2_500).then(() => 'open' as const)]);
@@ -48,8 +53,7 @@ describe('token expiry and reauth (server clock moved by hand)', () => {
   });
 
   it("refuses a reauth with another user's token, and the connection still expires with 4001", async () => {
-    const { socket } = await nearlyExpired();
-    const someoneElse = await createUser(fresh(), 'admin');
+    const { socket, someoneElse } = await nearlyExpired();
     socket.ws.send(JSON.stringify({ action: 'reauth', token: someoneElse.token }));
     const refused = await nextMessage(socket, (m) => m.type === 'Error', 'an Error');
     assert.equal(refused.code, 'reauth_mismatch');

@@ -84,15 +84,7 @@ export function LocationPicker({ value, onChange }: { value: LocationValue; onCh
             {search.trim() ? t('report.location.results', { n: results.length }) : t('report.location.searchHint')}
           </p>
           {results.length > 0 && (
-            <ul className="choice-list" aria-label={t('report.location.resultsLabel')}>
-              {results.map((location) => (
-                <li key={location.code}>
-                  <button type="button" className="choice" onClick={() => choose(location)}>
-                    {location.name} <span className="muted">· {location.code}</span>
-                  </button>
-                </li>
-              ))}
-            </ul>
+            <LocationChoices locations={results} onChoose={choose} label={t('report.location.resultsLabel')} />
           )}
         </>
       )}
@@ -107,17 +99,24 @@ export function LocationPicker({ value, onChange }: { value: LocationValue; onCh
       {suggestions.length > 0 && (
         <div className="suggestions" aria-live="polite">
           <p className="hint">{t('report.location.didYouMean')}</p>
-          <ul className="choice-list">
-            {suggestions.map((location) => (
-              <li key={location.code}>
-                <button type="button" className="choice" onClick={() => choose(location)}>
-                  {location.name} <span className="muted">· {location.code}</span>
-                </button>
-              </li>
-            ))}
-          </ul>
+          <LocationChoices locations={suggestions} onChoose={choose} />
         </div>
       )}
     </fieldset>
+  );
+}
+
+/** Places to pick from, each a button. */
+function LocationChoices({ locations, onChoose, label }: { locations: CampusLocation[]; onChoose: (location: CampusLocation) => void; label?: string }) {
+  return (
+    <ul className="choice-list" aria-label={label}>
+      {locations.map((location) => (
+        <li key={location.code}>
+          <button type="button" className="choice" onClick={() => onChoose(location)}>
+            {location.name} <span className="muted">· {location.code}</span>
+          </button>
+        </li>
+      ))}
+    </ul>
   );
 }
