@@ -150,7 +150,22 @@ export async function openStore(options: StoreOptions): Promise<Store> {
         if (!isUniqueViolation(error)) throw error;
       });
     }
-    await migrate(db, dialect === 'postgres' ? await currentSchema(db) : undefined);
+    if (dialect === 'postgres') {
+      const schema = await currentSchema(db);
+      // Kysely's migration lock is taken only after it has looked at the catalog, and that
+      // look fails while another process is creating tables: processes starting together
+      // take turns on a session advisory lock first, on one connection.
+      await db.connection().execute(async (connection) => {
+        await sql`select pg_advisory_lock(hashtext(${`alertautec_migrations:${schema}`}))`.execute(connection);
+        try {
+          await migrate(connection, schema);
+        } finally {
+          await sql`select pg_advisory_unlock(hashtext(${`alertautec_migrations:${schema}`}))`.execute(connection);
+        }
+      });
+    } else {
+      await migrate(db);
+    }
   } catch (error) {
     await close();
     throw error;
