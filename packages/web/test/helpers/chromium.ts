@@ -25,7 +25,12 @@ export function ensureChromium(): { path: string | null; reason: string | null }
     return (ensured = { path: null, reason: `${CHROMIUM_PATH} is missing and apt-get cannot install it here (install the "chromium" package)` });
   }
   process.stderr.write('Installing Chromium for the browser tests (apt-get install chromium)…\n');
-  if (!run(aptGet, ['update', '-qq']) || !run(aptGet, ['install', '-y', '-qq', 'chromium']) || !fs.existsSync(CHROMIUM_PATH)) {
+  // Test files run in parallel processes: they take turns on one lock, and whoever comes
+  // second finds Chromium installed instead of failing on apt's own lock.
+  const install = `test -x ${CHROMIUM_PATH} || { ${aptGet} update -qq && ${aptGet} install -y -qq chromium; }`;
+  const flock = ['/usr/bin/flock', '/bin/flock'].find((candidate) => fs.existsSync(candidate));
+  const installed = flock ? run(flock, ['/tmp/alertautec-chromium-install.lock', 'sh', '-c', install]) : run('sh', ['-c', install]);
+  if (!installed || !fs.existsSync(CHROMIUM_PATH)) {
     return (ensured = { path: null, reason: 'apt-get could not install chromium' });
   }
   return (ensured = { path: CHROMIUM_PATH, reason: null });
