@@ -56,6 +56,17 @@ export const invalidTransition = (from: Status, to: Status) =>
   new DomainError('conflict', 'invalid_transition', `An incident cannot move from ${from} to ${to}.`);
 
 /**
+ * Throws `forbidden` (403) when the graph allows the move but this role may not make it.
+ * Checked before a stale version (412), so a role learns it may not act before it is told
+ * to reload; a move the graph forbids is left to applyTransition.
+ */
+export function assertRoleMayMove(actor: UserActor, incident: Pick<Incident, 'status' | 'reporterId' | 'tenantId' | 'departmentId'>, to: Status): void {
+  if (isAllowedByGraph(incident.status, to) && !canTransition(actor, incident, to)) {
+    throw forbidden(`Your role may not move this incident from ${incident.status} to ${to}.`);
+  }
+}
+
+/**
  * Applies a status change, or throws: `invalid_transition` (409) when the graph forbids
  * it, `forbidden` (403) when the graph allows it but this role may not make it.
  * The first move out of pending sets acknowledgedAt; resolving sets resolvedAt and
@@ -63,7 +74,7 @@ export const invalidTransition = (from: Status, to: Status) =>
  */
 export function applyTransition(actor: UserActor, incident: Incident, to: Status, now: number): Incident {
   if (!isAllowedByGraph(incident.status, to)) throw invalidTransition(incident.status, to);
-  if (!canTransition(actor, incident, to)) throw forbidden(`Your role may not move this incident from ${incident.status} to ${to}.`);
+  assertRoleMayMove(actor, incident, to);
   return {
     ...incident,
     status: to,

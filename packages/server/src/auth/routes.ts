@@ -97,8 +97,9 @@ export function authRoutes(app: App, auth: AuthService, options: AuthRouteOption
       },
     },
     async (request) => {
-      assertCan(actorOf(request), 'auth:introspect');
-      return auth.introspect(request.body.token);
+      const caller = actorOf(request);
+      assertCan(caller, 'auth:introspect');
+      return auth.introspect(request.body.token, caller.tenantId);
     },
   );
 }

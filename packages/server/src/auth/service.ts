@@ -136,9 +136,11 @@ export function createAuthService(deps: AuthDeps) {
       };
     },
 
-    async introspect(token: string): Promise<Introspection> {
+    /** RFC 7662 for a caller of `tenantId`: another tenant's tokens are not active for it. */
+    async introspect(token: string, tenantId: string): Promise<Introspection> {
       try {
         const actor = await this.actorFromAccessToken(token);
+        if (actor.tenantId !== tenantId) return { active: false };
         return {
           active: true,
           sub: actor.userId,

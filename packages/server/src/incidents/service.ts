@@ -3,6 +3,7 @@ import {
   DUPLICATE_WINDOW_MS,
   DomainError,
   applyTransition,
+  assertRoleMayMove,
   assertCan,
   canSeeIncident,
   canSeeInternal,
@@ -72,9 +73,12 @@ export function createIncidentsService({ db, write, clock, sla, catalog, committ
     id: string,
     expectedVersion: number | undefined,
     decide: (incident: Incident, now: number) => { next: Incident; event: Parameters<typeof appendEvent>[2] } | null,
+    authorize: (incident: Incident) => void = () => undefined,
   ): Promise<Incident> {
     for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
       const incident = await findVisible(actor, id);
+      // The role's permission first: 403 before 412 (a stale version).
+      authorize(incident);
       if (expectedVersion !== undefined && expectedVersion !== incident.version) throw staleVersion(incident.version);
       const now = clock.now();
       const change = decide(incident, now);
@@ -193,10 +197,16 @@ export function createIncidentsService({ db, write, clock, sla, catalog, committ
         throw validationError('If-Match and version disagree.', [{ path: '/version', message: 'differs from If-Match' }]);
       }
       const note = body.note === undefined ? undefined : cleanText(body.note);
-      const next = await changeIncident(actor, id, ifMatch ?? body.version, (incident, now) => {
-        const changed = applyTransition(actor, incident, body.status, now);
-        return { next: changed, event: statusChangeEvent(incident, changed, actor.userId, note) };
-      });
+      const next = await changeIncident(
+        actor,
+        id,
+        ifMatch ?? body.version,
+        (incident, now) => {
+          const changed = applyTransition(actor, incident, body.status, now);
+          return { next: changed, event: statusChangeEvent(incident, changed, actor.userId, note) };
+        },
+        (incident) => assertRoleMayMove(actor, incident, body.status),
+      );
       return presentIncident(next, actor);
     },
 

@@ -270,6 +270,20 @@ describe('incident lifecycle over HTTP', () => {
       assert.equal(events.length, 2);
     });
 
+    it("the role's permission is checked before a stale If-Match: 403, not 412", async () => {
+      const incident = await report();
+      await patch(tokens.staffOwn, incident.id, 'in_progress');
+      // Staff may not escalate whatever the version; the reporter may not take the incident.
+      const staff = await patch(tokens.staffOwn, incident.id, 'escalated', { headers: { 'if-match': '"1"' } });
+      assert.equal(staff.status, 403, staff.text);
+      const reporter = await patch(tokens.reporter, incident.id, 'resolved', { headers: { 'if-match': '"1"' } });
+      assert.equal(reporter.status, 403, reporter.text);
+      // A move the role may make, with the stale version, is still a 412.
+      const stale = await patch(tokens.staffOwn, incident.id, 'resolved', { headers: { 'if-match': '"1"' } });
+      assert.equal(stale.status, 412, stale.text);
+      assert.equal((await t.request('GET', `/api/incidents/${incident.id}`, { token: admin })).body.version, 2);
+    });
+
     it('body.version works like If-Match', async () => {
       const incident = await report();
       const stale = await patch(tokens.staffOwn, incident.id, 'in_progress', { version: 2 });

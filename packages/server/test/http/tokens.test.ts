@@ -7,7 +7,7 @@ import { SignJWT, createLocalJWKSet, decodeJwt, decodeProtectedHeader, exportJWK
 import { loadConfig } from '../../src/config.js';
 import { createSystem } from '../../src/system.js';
 import { ADMIN, manualClock, startApp, type TestApp, type TestResponse } from '../helpers/app.js';
-import { createUser } from '../helpers/fixtures.js';
+import { createOtherTenant, createUser } from '../helpers/fixtures.js';
 
 const b64url = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
 const parseSegment = (segment: string) => JSON.parse(Buffer.from(segment, 'base64url').toString('utf8')) as Record<string, unknown>;
@@ -339,6 +339,21 @@ describe('POST /api/auth/introspect', () => {
     const asAdmin = await t.request('POST', '/api/auth/introspect', { token: admin, body: { token: target } });
     assert.equal(asAdmin.status, 200);
     assert.equal(asAdmin.body.active, true);
+  });
+
+  it("answers {active: false} to another tenant's admin and keys: tenants never see each other's tokens", async () => {
+    const target = await createUser(t, 'staff');
+    const other = await createOtherTenant(t);
+    const asOtherAdmin = await t.request('POST', '/api/auth/introspect', { token: other.token, body: { token: target.token } });
+    assert.equal(asOtherAdmin.status, 200, asOtherAdmin.text);
+    assert.deepEqual(asOtherAdmin.body, { active: false });
+    const otherKey = await t.request('POST', '/api/api-keys', { token: other.token, body: { name: 'Other introspection', scopes: ['auth:introspect'] } });
+    assert.equal(otherKey.status, 201, otherKey.text);
+    const asOtherKey = await t.request('POST', '/api/auth/introspect', { headers: { 'x-api-key': otherKey.body.key }, body: { token: target.token } });
+    assert.deepEqual(asOtherKey.body, { active: false });
+    // Each tenant still introspects its own.
+    assert.equal((await t.request('POST', '/api/auth/introspect', { token: other.token, body: { token: other.token } })).body.active, true);
+    assert.equal((await introspect(t, target.token)).body.active, true);
   });
 
   it('refuses a bad body with 400', async () => {

@@ -187,6 +187,23 @@ describe('resume without loss', () => {
     }
   });
 
+  it('answers ResyncRequired {headSeq} when `since` is beyond the head of the log, and goes on live', async () => {
+    const admin = await t.adminToken();
+    const student = await createUser(t, 'student');
+    const socket = await rawSocket(t, admin);
+    const head = await headSeq(t);
+    await eventually(() => t.system.realtime.broadcaster.cursorOf('default') >= head, 5_000, 'the broadcaster');
+    socket.ws.send(JSON.stringify({ action: 'subscribeIncidents', since: head + 1_000 }));
+    const resync = await nextMessage(socket, (m) => m.type === 'ResyncRequired', 'ResyncRequired');
+    assert.equal(resync.headSeq, head);
+    // The subscription is live from the head: the next event reaches it.
+    const incident = await report(t, student.token);
+    const live = await nextMessage(socket, (m) => m.type === 'IncidentCreated' && m.id === incident.id, 'the live event');
+    assert.equal(live.subscriptionId, resync.subscriptionId);
+    assert.equal(live.seq, head + 1);
+    socket.ws.close();
+  });
+
   it('answers ResyncRequired when `since` is older than REALTIME_RETENTION_DAYS', async () => {
     const clock = manualClock();
     const aged = await startApp({ clock, env: { PASSWORD_HASH_COST: '10', REALTIME_RETENTION_DAYS: '7' } });
