@@ -7,6 +7,7 @@ const config = loadConfig({ ...process.env, NODE_ENV: 'development', PORT: '0', 
 const system = await createSystem(config);
 const app = await buildApp(system);
 await app.listen({ port: 0, host: '127.0.0.1', backlog: 4096 });
+system.start();
 process.on('message', (message) => {
   if (message?.cmd === 'gc') {
     globalThis.gc?.();

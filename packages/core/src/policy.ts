@@ -11,22 +11,26 @@ export type Permission =
   | 'apiKeys:manage'
   | 'realtime:publish'
   | 'incidents:assign'
-  | 'auth:introspect';
+  | 'auth:introspect'
+  | 'metrics:read'
+  | 'jobs:manage';
 
 const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   student: [],
   staff: [],
   authority: [],
-  admin: ['users:manage', 'catalog:manage', 'apiKeys:manage', 'realtime:publish', 'incidents:assign', 'auth:introspect'],
+  admin: ['users:manage', 'catalog:manage', 'apiKeys:manage', 'realtime:publish', 'incidents:assign', 'auth:introspect', 'metrics:read', 'jobs:manage'],
 };
 
 const SCOPE_PERMISSIONS: Record<ApiKeyScope, readonly Permission[]> = {
   'realtime:publish': ['realtime:publish'],
   'auth:introspect': ['auth:introspect'],
+  'metrics:read': ['metrics:read'],
 };
 
 export function can(actor: Actor, permission: Permission): boolean {
   if (actor.kind === 'user') return ROLE_PERMISSIONS[actor.role].includes(permission);
+  if (actor.kind === 'operator') return ROLE_PERMISSIONS.admin.includes(permission);
   return actor.scopes.some((scope) => SCOPE_PERMISSIONS[scope].includes(permission));
 }
 

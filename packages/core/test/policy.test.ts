@@ -57,6 +57,16 @@ describe('permission policy: API keys', () => {
       ['realtime:publish'],
     );
   });
+
+  it('lets a metrics:read key read metrics and nothing else; of the people, only an admin may', () => {
+    assert.equal(can(key('metrics:read'), 'metrics:read'), true);
+    for (const permission of PERMISSIONS) assert.equal(can(key('metrics:read'), permission), false, permission);
+    assert.equal(can(key('realtime:publish', 'auth:introspect'), 'metrics:read'), false);
+    assert.deepEqual(
+      ROLES.filter((role) => can(user(role), 'metrics:read')),
+      ['admin'],
+    );
+  });
 });
 
 describe('policy helpers', () => {

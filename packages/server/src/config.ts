@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { DEFAULT_SLA, type SlaPolicy } from '@alertautec/core';
 
@@ -5,8 +6,18 @@ import { DEFAULT_SLA, type SlaPolicy } from '@alertautec/core';
  * The one place that reads the environment. Everything else receives a typed Config.
  * A bad value stops start-up with a message naming the variable.
  */
+/** What a process runs (ALERTA_ROLES); health and metrics are always served. */
+export const PROCESS_ROLES = ['api', 'realtime', 'workers'] as const;
+export type ProcessRole = (typeof PROCESS_ROLES)[number];
+
 export interface Config {
   env: 'development' | 'production' | 'test';
+  /** HTTP API and web app, WebSocket gateway, background workers (log consumers, jobs, schedules). */
+  roles: ProcessRole[];
+  /** The campus time zone (IANA name): schedules, quiet hours, report periods, dates in messages. */
+  timeZone: string;
+  /** Per job name: `off`, or a cron expression that replaces the schedule declared in code. */
+  jobSchedules: Record<string, string>;
   port: number;
   host: string;
   dataDir: string;
@@ -24,16 +35,46 @@ export interface Config {
   refreshTokenTtlSeconds: number;
   /** Failed-or-not login attempts allowed per e-mail and client address per minute. */
   loginRateLimit: number;
+  /** Failed sign-ins per account and per client address (see auth/login-throttle.ts). */
+  loginThrottle: {
+    accountMaxFailures: number;
+    accountLockSeconds: number;
+    accountLockMaxSeconds: number;
+    addressMaxFailures: number;
+    addressWindowSeconds: number;
+  };
   bodyLimitBytes: number;
   attachmentMaxBytes: number;
-  /** Seconds each urgency may wait to be acknowledged. */
+  /** Seconds each urgency may wait to be acknowledged (fractions allowed, for drills and tests). */
   sla: SlaPolicy;
   webDir: string | null;
+  /** Where people reach the app (e.g. https://alertas.example.edu); https makes cookies Secure. */
+  publicUrl: string | null;
   /** How far back a reconnecting client may resume; older answers ResyncRequired. */
   realtimeRetention: { maxEvents: number; maxAgeMs: number };
   wsMaxConnectionsPerUser: number;
   /** How often the gateway pings; a peer that misses a ping is dropped at the next. */
   wsPingIntervalMs: number;
+  /** Whether callers on this machine may read /metrics without credentials. */
+  metricsAllowLoopback: boolean;
+  /**
+   * Reverse proxies whose X-Forwarded-For names the client: addresses, CIDR ranges, or
+   * `loopback`, `linklocal`, `uniquelocal`. Empty: the header is ignored.
+   */
+  trustProxy: string[];
+  /** Slow and half-open clients (http/server-limits.ts, http/connection-limits.ts). */
+  httpLimits: {
+    headersTimeoutMs: number;
+    /** The whole request, headers and body, must arrive within this. */
+    requestTimeoutMs: number;
+    keepAliveTimeoutMs: number;
+    /** Open connections (through a trusted proxy: requests in flight) per client address. */
+    maxConnectionsPerAddress: number;
+  };
+  /** How long a graceful shutdown may take before the process exits anyway. */
+  shutdownTimeoutMs: number;
+  /** Log bytes held for a slow stdout reader before lines are dropped. */
+  logBufferBytes: number;
 }
 
 export class ConfigError extends Error {
@@ -96,6 +137,112 @@ function databaseSchema(env: Env): string | null {
   return raw;
 }
 
+function loginThrottle(env: Env): Config['loginThrottle'] {
+  const accountLockSeconds = integer(env, 'LOGIN_ACCOUNT_LOCK_SECONDS', 60, 1, 86_400);
+  const accountLockMaxSeconds = integer(env, 'LOGIN_ACCOUNT_LOCK_MAX_SECONDS', Math.max(3600, accountLockSeconds), 1, 86_400);
+  if (accountLockMaxSeconds < accountLockSeconds) {
+    throw new ConfigError('LOGIN_ACCOUNT_LOCK_MAX_SECONDS', `must be at least LOGIN_ACCOUNT_LOCK_SECONDS (${accountLockSeconds}), got ${accountLockMaxSeconds}`);
+  }
+  return {
+    accountMaxFailures: integer(env, 'LOGIN_ACCOUNT_MAX_FAILURES', 5, 1, 1_000),
+    accountLockSeconds,
+    accountLockMaxSeconds,
+    // A campus NAT puts thousands behind one address: only failures count, and generously.
+    addressMaxFailures: integer(env, 'LOGIN_ADDRESS_MAX_FAILURES', 1_000, 1, 1_000_000),
+    addressWindowSeconds: integer(env, 'LOGIN_ADDRESS_WINDOW_SECONDS', 900, 1, 86_400),
+  };
+}
+
+function publicUrl(env: Env): string | null {
+  const raw = env.PUBLIC_URL?.trim();
+  if (!raw) return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('PUBLIC_URL', `is not a valid URL, got "${raw}"`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError('PUBLIC_URL', `must start with https:// or http://, got "${raw}"`);
+  return url.origin;
+}
+
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+function trustProxy(env: Env): string[] {
+  const entries = (env.TRUST_PROXY ?? '').split(',').map((entry) => entry.trim()).filter(Boolean);
+  for (const entry of entries) {
+    if (PROXY_NAMES.includes(entry.toLowerCase())) continue;
+    const [address, bits, extra] = entry.split('/');
+    const family = isIP(address ?? '');
+    const maxBits = family === 6 ? 128 : 32;
+    const bitsOk = bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= maxBits);
+    if (!family || !bitsOk || extra !== undefined) {
+      throw new ConfigError('TRUST_PROXY', `has "${entry}", which is not an IP address, a CIDR range or one of ${PROXY_NAMES.join(', ')}`);
+    }
+  }
+  return entries;
+}
+
+function httpLimits(env: Env): Config['httpLimits'] {
+  const requestTimeoutMs = integer(env, 'HTTP_REQUEST_TIMEOUT_MS', 120_000, 100, 3_600_000);
+  const headersTimeoutMs = integer(env, 'HTTP_HEADERS_TIMEOUT_MS', Math.min(20_000, requestTimeoutMs), 100, 3_600_000);
+  // Node refuses a headers timeout longer than the request timeout it is part of.
+  if (headersTimeoutMs > requestTimeoutMs) {
+    throw new ConfigError('HTTP_HEADERS_TIMEOUT_MS', `must not exceed HTTP_REQUEST_TIMEOUT_MS (${requestTimeoutMs}), got ${headersTimeoutMs}`);
+  }
+  return {
+    headersTimeoutMs,
+    requestTimeoutMs,
+    keepAliveTimeoutMs: integer(env, 'HTTP_KEEP_ALIVE_TIMEOUT_MS', 65_000, 100, 600_000),
+    maxConnectionsPerAddress: integer(env, 'HTTP_MAX_CONNECTIONS_PER_ADDRESS', 10_000, 1, 1_000_000),
+  };
+}
+
+/** A positive number of minutes, fractions allowed (`0.1` = 6 s), as seconds. */
+function minutes(env: Env, name: string, fallbackSeconds: number): number {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallbackSeconds;
+  if (!/^\d+(\.\d+)?$/.test(raw)) throw new ConfigError(name, `must be a number of minutes such as 15 or 0.5, got "${raw}"`);
+  const value = Number(raw);
+  if (value <= 0 || value > 100_000) throw new ConfigError(name, `must be more than 0 and at most 100000 minutes, got ${value}`);
+  return value * 60;
+}
+
+function roles(env: Env): ProcessRole[] {
+  const raw = env.ALERTA_ROLES?.trim();
+  if (!raw) return [...PROCESS_ROLES];
+  const names = [...new Set(raw.split(',').map((name) => name.trim().toLowerCase()).filter(Boolean))];
+  const unknown = names.filter((name) => !(PROCESS_ROLES as readonly string[]).includes(name));
+  if (unknown.length > 0 || names.length === 0) {
+    throw new ConfigError('ALERTA_ROLES', `must list some of ${PROCESS_ROLES.join(', ')} (comma-separated), got "${raw}"`);
+  }
+  return names as ProcessRole[];
+}
+
+function timeZone(env: Env): string {
+  const raw = env.ALERTA_TIMEZONE?.trim() || 'America/Lima';
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: raw });
+  } catch {
+    throw new ConfigError('ALERTA_TIMEZONE', `must be an IANA time zone such as America/Lima, got "${raw}"`);
+  }
+  return raw;
+}
+
+/**
+ * `JOB_SCHEDULES=housekeeping=0 3 * * *;report.global=off`: per job, a cron expression or
+ * `off`. The expressions themselves are checked when the workers start (croner).
+ */
+function jobSchedules(env: Env): Record<string, string> {
+  const schedules: Record<string, string> = {};
+  for (const entry of (env.JOB_SCHEDULES ?? '').split(';').map((part) => part.trim()).filter(Boolean)) {
+    const match = /^([a-z][a-z0-9_.-]{1,63})\s*=\s*(.+)$/.exec(entry);
+    if (!match) throw new ConfigError('JOB_SCHEDULES', `must be name=cron pairs separated by ";", got "${entry}"`);
+    schedules[match[1]!] = match[2]!.trim();
+  }
+  return schedules;
+}
+
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
@@ -127,6 +274,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   const webDir = env.WEB_DIR?.trim();
   return {
     env: nodeEnv,
+    roles: roles(env),
+    timeZone: timeZone(env),
+    jobSchedules: jobSchedules(env),
     port: integer(env, 'PORT', 3000, 0, 65535),
     host: env.HOST?.trim() || '127.0.0.1',
     dataDir: path.resolve(cwd, env.DATA_DIR?.trim() || './data'),
@@ -141,20 +291,27 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     accessTokenTtlSeconds: integer(env, 'ACCESS_TOKEN_TTL_SECONDS', 900, 30, 86_400),
     refreshTokenTtlSeconds: integer(env, 'REFRESH_TOKEN_TTL_SECONDS', 30 * 86_400, 60, 365 * 86_400),
     loginRateLimit: integer(env, 'LOGIN_RATE_LIMIT', 10, 1, 10_000),
+    loginThrottle: loginThrottle(env),
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 1_048_576, 1_024, 64 * 1_048_576),
     attachmentMaxBytes: integer(env, 'ATTACHMENT_MAX_BYTES', 10 * 1_048_576, 1_024, 100 * 1_048_576),
     sla: {
-      critical: integer(env, 'SLA_CRITICAL_MINUTES', DEFAULT_SLA.critical / 60, 1, 100_000) * 60,
-      high: integer(env, 'SLA_HIGH_MINUTES', DEFAULT_SLA.high / 60, 1, 100_000) * 60,
-      medium: integer(env, 'SLA_MEDIUM_MINUTES', DEFAULT_SLA.medium / 60, 1, 100_000) * 60,
-      low: integer(env, 'SLA_LOW_MINUTES', DEFAULT_SLA.low / 60, 1, 100_000) * 60,
+      critical: minutes(env, 'SLA_CRITICAL_MINUTES', DEFAULT_SLA.critical),
+      high: minutes(env, 'SLA_HIGH_MINUTES', DEFAULT_SLA.high),
+      medium: minutes(env, 'SLA_MEDIUM_MINUTES', DEFAULT_SLA.medium),
+      low: minutes(env, 'SLA_LOW_MINUTES', DEFAULT_SLA.low),
     },
     webDir: webDir ? path.resolve(cwd, webDir) : null,
+    publicUrl: publicUrl(env),
     realtimeRetention: {
       maxEvents: integer(env, 'REALTIME_RETENTION_EVENTS', 100_000, 1, 100_000_000),
       maxAgeMs: integer(env, 'REALTIME_RETENTION_DAYS', 7, 1, 365) * 86_400_000,
     },
     wsMaxConnectionsPerUser: integer(env, 'WS_MAX_CONNECTIONS_PER_USER', 10, 1, 100_000),
     wsPingIntervalMs: integer(env, 'WS_PING_INTERVAL_MS', 25_000, 100, 600_000),
+    metricsAllowLoopback: flag(env, 'METRICS_ALLOW_LOOPBACK', true),
+    trustProxy: trustProxy(env),
+    httpLimits: httpLimits(env),
+    shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 15_000, 100, 600_000),
+    logBufferBytes: integer(env, 'LOG_BUFFER_BYTES', 4 * 1_048_576, 65_536, 1_073_741_824),
   };
 }

@@ -1,5 +1,6 @@
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
+import { drainLogs } from './ops/logger.js';
 import { createSystem } from './system.js';
 
 /** `npm start`: the whole system in one process. */
@@ -18,10 +19,11 @@ async function main() {
   const system = await createSystem(config);
   const app = await buildApp(system);
   await app.listen({ port: config.port, host: config.host });
+  system.start();
 
   const base = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
   app.log.info(
-    { store: system.store.dialect, dataDir: config.dataDir },
+    { store: system.store.dialect, dataDir: config.dataDir, roles: config.roles },
     `AlertaUTEC listening on ${base} (API docs at ${base}/docs)`,
   );
   if (system.boot.demoAccounts.length > 0) {
@@ -29,15 +31,22 @@ async function main() {
     console.log(`\nDemo campus accounts (ALERTA_DEMO; never in production):\n${lines.join('\n')}\n`);
   }
 
+  /** Exits after the log lines still buffered reach stdout, or after `graceMs` if they cannot. */
+  const exit = async (code: number, graceMs: number) => {
+    await drainLogs(graceMs);
+    process.exit(code);
+  };
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
     app.log.info({ signal }, 'shutting down: finishing in-flight requests');
+    // The deadline holds because nothing blocks the event loop: logging never waits for a
+    // stalled stdout reader (ops/logger.ts), and exit does not flush synchronously.
     const force = setTimeout(() => {
-      app.log.error('shutdown took longer than 15 s; exiting');
-      process.exit(1);
-    }, 15_000);
+      app.log.error({ deadlineMs: config.shutdownTimeoutMs }, 'shutdown took longer than SHUTDOWN_TIMEOUT_MS; exiting');
+      void exit(1, 100);
+    }, config.shutdownTimeoutMs);
     force.unref();
     // app.close() closes the connections idle right now; one that finishes its in-flight
     // request afterwards would stay open (keep-alive) and hold the exit until it times out.
@@ -47,10 +56,12 @@ async function main() {
       await app.close();
       await system.close();
       app.log.info('shut down cleanly');
-      process.exit(0);
+      clearTimeout(force);
+      await exit(0, 1_000);
     } catch (error) {
       app.log.error({ err: error }, 'shutdown failed');
-      process.exit(1);
+      clearTimeout(force);
+      await exit(1, 1_000);
     }
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));

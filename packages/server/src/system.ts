@@ -1,52 +1,73 @@
+import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import pino, { type Logger } from 'pino';
+import type { DestinationStream, Logger } from 'pino';
 import { systemClock, type Clock } from './adapters.js';
 import { createApiKeysService } from './api-keys/service.js';
 import { createAccessTokens } from './auth/access-tokens.js';
+import { createActiveSessions } from './auth/active-sessions.js';
 import { createPasswordHasher } from './auth/passwords.js';
+import { createLoginThrottle } from './auth/login-throttle.js';
 import { createAuthService } from './auth/service.js';
 import { loadSigningKeys, type SigningKeys } from './auth/signing-keys.js';
 import { createFilesystemBlobStore } from './blobs/filesystem.js';
 import { createCatalogService } from './catalog/service.js';
 import { createCatalogCache } from './catalog/snapshot.js';
-import type { Config } from './config.js';
-import { LOG_CHANNEL, PUBLISH_CHANNEL, USER_CHANNEL, createLocalNotices, createPostgresNotices, type Notices } from './events/signal.js';
+import type { Config, ProcessRole } from './config.js';
+import { LOG_CHANNEL, PUBLISH_CHANNEL, SESSION_CHANNEL, USER_CHANNEL, createLocalNotices, createPostgresNotices, type Notices } from './events/signal.js';
 import { createAttachmentsService } from './incidents/attachments.js';
 import { createIncidentsService } from './incidents/service.js';
-import { startHousekeeping } from './ops/housekeeping.js';
+import { createJobsService, type JobsService } from './jobs/service.js';
+import { housekeepingJob } from './ops/housekeeping.js';
+import { createLogger } from './ops/logger.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
 import { Broadcaster } from './realtime/broadcaster.js';
 import { DEFAULT_GATEWAY_OPTIONS, Gateway } from './realtime/gateway.js';
 import { createRealtimeMetrics } from './realtime/metrics.js';
 import { createPublisher, type Publisher } from './realtime/publisher.js';
 import { ConnectionRegistry } from './realtime/registry.js';
-import { openStore, type Store } from './store/db.js';
+import { openStore, postgresApplicationName, type Store } from './store/db.js';
 import type { Write } from './store/group-commit.js';
 import { bootstrap, type BootstrapResult } from './tenants/bootstrap.js';
 import { createActiveUsers } from './users/active-users.js';
 import { createUsersService } from './users/service.js';
+import { JOB_CHANNEL, createWorkerRuntime, type JobDefinition, type WorkerRuntime } from './workers/index.js';
 
 /**
  * The composition root: wires adapters (store, keys, clock, notices) into the services and
- * workers by config. The HTTP app, the benchmarks and the tests all start from a System.
+ * workers by config. The HTTP app, the CLI, the benchmarks and the tests all start from a
+ * System. Creating one starts nothing in the background: `start()` does, for the roles this
+ * process runs (ALERTA_ROLES), and `close()` drains the workers before the store closes.
  */
 export interface System {
   config: Config;
   log: Logger;
   store: Store;
   clock: Clock;
+  notices: Notices;
   keys: SigningKeys;
   boot: BootstrapResult;
   metrics: Metrics;
-  services: ReturnType<typeof createServices>;
+  services: Services;
   realtime: { registry: ConnectionRegistry; broadcaster: Broadcaster; gateway: Gateway; publisher: Publisher };
+  /** The background runtime, declared whatever the roles (the API shows and enqueues its jobs). */
+  workers: WorkerRuntime;
+  /** The roles started so far. */
+  readonly started: ReadonlySet<ProcessRole>;
+  /** Starts the background side of these roles (default: the configured ones). */
+  start(roles?: readonly ProcessRole[]): void;
   close(): Promise<void>;
 }
+
+export type Services = ReturnType<typeof createServices> & { jobs: JobsService };
 
 export interface SystemOptions {
   clock?: Clock;
   /** PostgreSQL schema to run in (tests isolate themselves with it); else DATABASE_SCHEMA. */
   databaseSchema?: string;
+  /** Where log lines go instead of stdout (tests read what was logged). */
+  logDestination?: DestinationStream;
+  /** More job kinds for the runtime (tests declare failing or slow ones). */
+  extraJobs?: readonly JobDefinition<never>[];
 }
 
 type ServiceDeps = Parameters<typeof createAuthService>[0] & { config: Config; write: Write; notices: Notices };
@@ -57,9 +78,11 @@ function createServices(deps: ServiceDeps) {
   const catalog = createCatalogCache(deps.db, deps.clock);
   const incidents = createIncidentsService({ ...deps, sla: config.sla, catalog, committed });
   const blobs = createFilesystemBlobStore(config.dataDir);
+  const loginThrottle = createLoginThrottle({ ...deps, limits: config.loginThrottle });
   return {
     auth: createAuthService(deps),
-    users: createUsersService({ ...deps, userChanged: (tenantId, userId) => notices.notify(USER_CHANNEL, `${tenantId}/${userId}`) }),
+    loginThrottle,
+    users: createUsersService({ ...deps, loginThrottle, userChanged: (tenantId, userId) => notices.notify(USER_CHANNEL, `${tenantId}/${userId}`) }),
     apiKeys: createApiKeysService(deps),
     catalog: createCatalogService({ ...deps, catalog }),
     incidents,
@@ -71,12 +94,13 @@ export const defaultWebDir = fileURLToPath(new URL('../../web/dist', import.meta
 
 export async function createSystem(config: Config, options: SystemOptions = {}): Promise<System> {
   const clock = options.clock ?? systemClock;
-  const log = pino({ level: config.logLevel, redact: ['req.headers.authorization', 'req.headers["x-api-key"]'] });
+  const log = createLogger({ level: config.logLevel, bufferBytes: config.logBufferBytes }, options.logDestination);
   const onError = (error: unknown) => log.error({ err: error }, 'background work failed');
   const schema = options.databaseSchema ?? config.databaseSchema ?? undefined;
-  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, schema });
+  const onConnectionError = (error: unknown) => log.warn({ err: error }, 'database connection lost; a new one is opened when needed');
+  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, schema, onConnectionError });
   const notices = config.databaseUrl
-    ? createPostgresNotices({ connectionString: config.databaseUrl, prefix: `alertautec_${schema ? `${schema}_` : ''}`, channels: [LOG_CHANNEL, PUBLISH_CHANNEL, USER_CHANNEL], onError })
+    ? createPostgresNotices({ connectionString: config.databaseUrl, prefix: `alertautec_${schema ? `${schema}_` : ''}`, channels: [LOG_CHANNEL, PUBLISH_CHANNEL, USER_CHANNEL, SESSION_CHANNEL, JOB_CHANNEL], onError, applicationName: postgresApplicationName(schema) })
     : createLocalNotices();
   try {
     await notices.ready;
@@ -84,6 +108,7 @@ export async function createSystem(config: Config, options: SystemOptions = {}):
     const passwords = await createPasswordHasher(config.passwordHashCost);
     const tokens = createAccessTokens(keys, config.accessTokenTtlSeconds, clock);
     const activeUsers = createActiveUsers(store.db, clock);
+    const sessions = createActiveSessions(store.db, clock, notices);
     const services = createServices({
       db: store.db,
       write: store.write,
@@ -93,6 +118,7 @@ export async function createSystem(config: Config, options: SystemOptions = {}):
       refreshTokenTtlSeconds: config.refreshTokenTtlSeconds,
       allowedEmailDomains: config.allowedEmailDomains,
       activeUsers,
+      sessions,
       config,
       notices,
     });
@@ -114,23 +140,48 @@ export async function createSystem(config: Config, options: SystemOptions = {}):
       options: { ...DEFAULT_GATEWAY_OPTIONS, maxConnectionsPerUser: config.wsMaxConnectionsPerUser, pingIntervalMs: config.wsPingIntervalMs },
     });
     const publisher = createPublisher({ db: store.db, clock, notices, registry, metrics: realtimeMetrics, onError });
-    const stopHousekeeping = startHousekeeping(store.db, clock, onError);
+    const workers = createWorkerRuntime({
+      store,
+      clock,
+      notices,
+      registry: metrics.registry,
+      log,
+      nodeId: `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`,
+      jobs: [housekeepingJob({ db: store.db, clock }), ...(options.extraJobs ?? [])],
+      scheduleOverrides: config.jobSchedules,
+      timeZone: config.timeZone,
+    });
+    const allServices = { ...services, jobs: createJobsService({ db: store.db, clock, runtime: workers }) };
 
+    const started = new Set<ProcessRole>();
     return {
       config,
       log,
       store,
       clock,
+      notices,
       keys,
       boot,
       metrics,
-      services,
+      services: allServices,
       realtime: { registry, broadcaster, gateway, publisher },
+      workers,
+      started,
+      start(roles = config.roles) {
+        if (roles.includes('realtime') && !started.has('realtime')) {
+          broadcaster.start();
+          gateway.start();
+          publisher.start();
+        }
+        if (roles.includes('workers') && !started.has('workers')) workers.start();
+        for (const role of roles) started.add(role);
+      },
       close: async () => {
-        stopHousekeeping();
         gateway.close();
         broadcaster.close();
         publisher.close();
+        // In-flight jobs finish (or are handed back) while the store is still open.
+        await workers.stop();
         await notices.close();
         await store.close();
       },

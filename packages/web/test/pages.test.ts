@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { describeViolations, newPage, screenshot, seriousViolations, signIn } from './helpers/browser.js';
+import { cspViolations, describeViolations, newPage, screenshot, seriousViolations, signIn } from './helpers/browser.js';
 import { DEMO, startWebTest } from './helpers/web-app.js';
 
 /**
@@ -18,6 +18,7 @@ async function checkPage(page: Page, path: string, heading: string, name: string
   await page.locator('[role=status]:has-text("Cargando")').waitFor({ state: 'detached' });
   const violations = await seriousViolations(page);
   assert.equal(violations.length, 0, `${path}:\n${describeViolations(violations)}`);
+  assert.deepEqual(cspViolations(page), [], `${path}: refused by the Content-Security-Policy`);
   await screenshot(page, name);
 }
 
@@ -84,6 +85,20 @@ describe('main pages', { skip }, () => {
       }
       await page.context().close();
     }
+  });
+
+  it('the app and the API docs load under the CSP, which allows no inline script', async () => {
+    const index = await app.request('GET', '/', { headers: { accept: 'text/html' } });
+    assert.match(index.headers.get('content-security-policy') ?? '', /script-src 'self';/);
+    const scripts = [...index.text.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
+    assert.ok(scripts.length > 0);
+    for (const [, attributes = '', body = ''] of scripts) assert.ok(/\bsrc=/.test(attributes) && body.trim() === '', `inline script in index.html: ${body.slice(0, 80)}`);
+
+    const page = await newPage(browser, app.url);
+    await page.goto('/docs/');
+    await page.getByText('/api/auth/login').first().waitFor();
+    assert.deepEqual(cspViolations(page), [], '/docs refused by the Content-Security-Policy');
+    await page.context().close();
   });
 
   it('the language switch turns the interface into English and back', async () => {

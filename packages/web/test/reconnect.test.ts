@@ -23,7 +23,8 @@ describe('reconnecting in the browser', { skip }, () => {
     await board.locator('.connection-live').waitFor();
     const url = board.url();
 
-    // Keep the socket from coming back at once, so the reports surely land while it is down.
+    // Keep the socket from coming back at once, so the reports surely land while it is down:
+    // a path the server refuses (404), on this origin, since the CSP allows no other.
     const student = await app.login(DEMO.student.email, DEMO.student.password);
     await board.evaluate(() => {
       const page = globalThis as unknown as { WebSocket: new (url: string) => object };
@@ -32,7 +33,7 @@ describe('reconnecting in the browser', { skip }, () => {
       setTimeout(() => (blocked = false), 1_500);
       page.WebSocket = class extends Native {
         constructor(url: string) {
-          super(blocked ? 'ws://127.0.0.1:9/' : url);
+          super(blocked ? url.replace('/ws?', '/ws-refused?') : url);
         }
       };
     });

@@ -11,4 +11,4 @@ export const DEFAULT_SLA: SlaPolicy = {
 };
 
 export const slaDueAt = (createdAt: number, urgency: Urgency, policy: SlaPolicy = DEFAULT_SLA): number =>
-  createdAt + policy[urgency] * 1000;
+  createdAt + Math.round(policy[urgency] * 1000);

@@ -31,14 +31,15 @@ export const LoginBody = Type.Object(
 export type LoginBody = Static<typeof LoginBody>;
 
 export const RefreshBody = Type.Object(
-  { refreshToken: Type.String({ minLength: 1, maxLength: 256 }) },
+  // Optional only for the web app, whose token is in the session cookie instead.
+  { refreshToken: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })) },
   { additionalProperties: false },
 );
 export type RefreshBody = Static<typeof RefreshBody>;
 
 export const TokenPair = Type.Object({
   accessToken: Type.String(),
-  refreshToken: Type.String(),
+  refreshToken: Type.Optional(Type.String({ description: 'Absent in cookie mode (X-Session-Mode: cookie): the token is in an HttpOnly cookie.' })),
   expiresIn: Type.Integer({ description: 'Seconds until the access token expires.' }),
   user: Me,
 });

@@ -4,3 +4,4 @@ export * from './users.js';
 export * from './api-keys.js';
 export * from './catalog.js';
 export * from './incidents.js';
+export * from './jobs.js';

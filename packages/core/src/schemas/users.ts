@@ -7,6 +7,8 @@ export const User = Type.Object({
   disabled: Type.Boolean(),
   createdAt: Timestamp,
   updatedAt: Timestamp,
+  /** Sign-in refused until then after repeated failures (null: not locked); an admin may lift it. */
+  loginLockedUntil: Nullable(Timestamp),
 });
 export type User = Static<typeof User>;
 

@@ -40,7 +40,7 @@ export function createApiKeysService({ db, clock }: { db: Db; clock: Clock }) {
         scopes: JSON.stringify(body.scopes),
         prefix: key.slice(0, 10),
         key_hash: hashKey(key),
-        created_by: actor.kind === 'user' ? actor.userId : actor.keyId,
+        created_by: actor.kind === 'user' ? actor.userId : actor.kind === 'apiKey' ? actor.keyId : 'operator',
         created_at: clock.now(),
         last_used_at: null,
         revoked_at: null,

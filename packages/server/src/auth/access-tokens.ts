@@ -12,12 +12,14 @@ export interface AccessClaims {
   tenantId: string;
   role: Role;
   departmentId: string | null;
+  /** The session (refresh-token family) the token was issued to; null in tokens from before sessions were tracked. */
+  sessionId: string | null;
   exp: number;
 }
 
 export interface AccessTokens {
   ttlSeconds: number;
-  issue(user: { id: string; tenantId: string; role: Role; departmentId: string | null }): Promise<string>;
+  issue(user: { id: string; tenantId: string; role: Role; departmentId: string | null }, sessionId?: string): Promise<string>;
   /** Throws `unauthenticated` with code `token_expired` or `invalid_token`. */
   verify(token: string): Promise<AccessClaims>;
 }
@@ -35,9 +37,9 @@ export function createAccessTokens(keys: SigningKeys, ttlSeconds: number, clock:
   };
   return {
     ttlSeconds,
-    issue: (user) => {
+    issue: (user, sessionId) => {
       const now = Math.floor(clock.now() / 1000);
-      return new SignJWT({ tid: user.tenantId, role: user.role, dept: user.departmentId })
+      return new SignJWT({ tid: user.tenantId, role: user.role, dept: user.departmentId, sid: sessionId })
         .setProtectedHeader({ alg: 'ES256', kid: keys.kid, typ: 'JWT' })
         .setSubject(user.id)
         .setIssuer(ISSUER)
@@ -61,10 +63,11 @@ export function createAccessTokens(keys: SigningKeys, ttlSeconds: number, clock:
           audience: AUDIENCE,
           currentDate: new Date(clock.now()),
         });
-        const { sub, tid, role, dept, exp } = payload;
+        const { sub, tid, role, dept, sid, exp } = payload;
         if (typeof sub !== 'string' || typeof tid !== 'string' || typeof exp !== 'number') throw new Error('claims');
         if (!ROLES.includes(role as Role) || (dept !== null && typeof dept !== 'string')) throw new Error('claims');
-        const claims = { userId: sub, tenantId: tid, role: role as Role, departmentId: dept, exp };
+        if (sid !== undefined && typeof sid !== 'string') throw new Error('claims');
+        const claims = { userId: sub, tenantId: tid, role: role as Role, departmentId: dept, sessionId: sid ?? null, exp };
         remember(token, claims);
         return claims;
       } catch (error) {

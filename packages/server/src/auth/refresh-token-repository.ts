@@ -24,6 +24,21 @@ export const refreshTokenRepository = {
     return Number(result.numUpdatedRows) === 1;
   },
 
+  /**
+   * Whether a token family still stands: it has tokens and none was revoked. Revocation is
+   * always family-wide, so one revoked row means the family is over, even if a refresh
+   * racing the logout added an unrevoked row after it.
+   */
+  isFamilyOpen: async (db: Db, familyId: string, userId: string) => {
+    const row = await db
+      .selectFrom('refresh_tokens')
+      .select((eb) => [eb.fn.countAll<number | string>().as('tokens'), eb.fn.count<number | string>('revoked_at').as('revoked')])
+      .where('family_id', '=', familyId)
+      .where('user_id', '=', userId)
+      .executeTakeFirstOrThrow();
+    return Number(row.tokens) > 0 && Number(row.revoked) === 0;
+  },
+
   revokeFamily: (db: Db, familyId: string, at: number) =>
     db.updateTable('refresh_tokens').set({ revoked_at: at }).where('family_id', '=', familyId).where('revoked_at', 'is', null).execute(),
 

@@ -14,12 +14,18 @@ import { actorOf, userOf } from '../http/authenticate.js';
 import { NoContent, problems } from '../http/responses.js';
 import type { App } from '../http/types.js';
 import { presentMe } from '../users/presenter.js';
+import type { LoginThrottle } from './login-throttle.js';
 import type { AuthService } from './service.js';
+import { clearRefreshCookie, presentedRefreshToken, sendPair, wantsCookieMode, type RefreshCookieSettings } from './session-cookie.js';
 
 const tags = ['auth'];
 
 export interface AuthRouteOptions {
   loginRateLimit: number;
+  /** Failures per account and per client address, shared by every process (see login-throttle.ts). */
+  loginThrottle: LoginThrottle;
+  /** The web app's refresh-token cookie (see session-cookie.ts). */
+  refreshCookie: RefreshCookieSettings;
 }
 
 export function authRoutes(app: App, auth: AuthService, options: AuthRouteOptions) {
@@ -44,11 +50,15 @@ export function authRoutes(app: App, auth: AuthService, options: AuthRouteOption
           timeWindow: '1 minute',
           keyGenerator: (request: FastifyRequest) =>
             `${request.ip}|${normalizeEmail(String((request.body as { email?: unknown } | undefined)?.email ?? ''))}`,
+          // A remaining-count would tell a guesser that someone else behind the same address
+          // used this account: known and unknown accounts must answer alike.
+          addHeadersOnExceeding: { 'x-ratelimit-limit': false, 'x-ratelimit-remaining': false, 'x-ratelimit-reset': false },
         },
       },
       schema: { tags, summary: 'Sign in', body: LoginBody, response: { 200: TokenPair, ...problems(401, 403, 429) } },
     },
-    async (request) => auth.login(request.body),
+    async (request, reply) =>
+      sendPair(reply, options.refreshCookie, await options.loginThrottle.attempt(request.body.email, request.ip, () => auth.login(request.body)), wantsCookieMode(request)),
   );
 
   app.post(
@@ -57,22 +67,39 @@ export function authRoutes(app: App, auth: AuthService, options: AuthRouteOption
       config: { auth: 'public', rateLimit: { max: 60, timeWindow: '1 minute' } },
       schema: {
         tags,
-        summary: 'Exchange a refresh token for a new pair; the old one stops working',
+        summary: 'Exchange a refresh token (in the body, or the session cookie with X-CSRF: 1) for a new pair; the old one stops working',
         body: RefreshBody,
-        response: { 200: TokenPair, ...problems(401, 429) },
+        response: { 200: TokenPair, ...problems(401, 403, 429) },
       },
     },
-    async (request) => auth.refresh(request.body.refreshToken),
+    async (request, reply) => {
+      const presented = presentedRefreshToken(request, request.body.refreshToken);
+      try {
+        // A body token with X-Session-Mode: cookie moves an older web client to the cookie.
+        return sendPair(reply, options.refreshCookie, await auth.refresh(presented.token), presented.fromCookie || wantsCookieMode(request));
+      } catch (error) {
+        // A dead cookie is dropped, so the browser stops sending it.
+        if (presented.fromCookie) clearRefreshCookie(reply, options.refreshCookie);
+        throw error;
+      }
+    },
   );
 
   app.post(
     '/api/auth/logout',
     {
       config: { auth: 'public' },
-      schema: { tags, summary: 'End the session the refresh token belongs to', body: RefreshBody, response: { 204: NoContent, ...problems() } },
+      schema: {
+        tags,
+        summary: 'End the session the refresh token (or the session cookie) belongs to; its access tokens stop working at once',
+        body: RefreshBody,
+        response: { 204: NoContent, ...problems(403) },
+      },
     },
     async (request, reply) => {
-      await auth.logout(request.body.refreshToken);
+      const presented = presentedRefreshToken(request, request.body.refreshToken);
+      await auth.logout(presented.token);
+      if (presented.fromCookie) clearRefreshCookie(reply, options.refreshCookie);
       return reply.code(204).send(null);
     },
   );

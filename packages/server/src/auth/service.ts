@@ -16,8 +16,10 @@ import type { ActiveUsers } from '../users/active-users.js';
 import { insertNewUser } from '../users/new-user.js';
 import { usersRepository, type UserRow } from '../users/repository.js';
 import type { AccessTokens } from './access-tokens.js';
+import type { ActiveSessions } from './active-sessions.js';
 import type { PasswordHasher } from './passwords.js';
-import { refreshTokenRepository } from './refresh-token-repository.js';
+import { endedSessionRepository } from './ended-session-repository.js';
+import { refreshTokenRepository, type RefreshTokenRow } from './refresh-token-repository.js';
 
 export interface AuthDeps {
   db: Db;
@@ -27,6 +29,7 @@ export interface AuthDeps {
   refreshTokenTtlSeconds: number;
   allowedEmailDomains: readonly string[];
   activeUsers: ActiveUsers;
+  sessions: ActiveSessions;
 }
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url');
@@ -53,17 +56,36 @@ export function createAuthService(deps: AuthDeps) {
       used_at: null,
       revoked_at: null,
     });
-    const accessToken = await tokens.issue({
-      id: user.id,
-      tenantId: user.tenant_id,
-      role: user.role as Role,
-      departmentId: user.department_id,
-    });
+    // The family id is the session id: ending the family ends its access tokens too.
+    const accessToken = await tokens.issue(
+      { id: user.id, tenantId: user.tenant_id, role: user.role as Role, departmentId: user.department_id },
+      familyId,
+    );
     return { accessToken, refreshToken, expiresIn: tokens.ttlSeconds, user: presentMe(user) };
   }
 
   /** The signed-in user: the database, not the token, decides role and standing. */
   const activeUser = (tenantId: string, userId: string) => deps.activeUsers.get(tenantId, userId);
+
+  /**
+   * Ends a session (logout, reuse): its refresh tokens are revoked and, at once, its access
+   * tokens refused, here and on other nodes. Disabling a user revokes refresh tokens only;
+   * the user check refuses the access tokens, and they work again if the user is re-enabled.
+   */
+  async function endSession(row: RefreshTokenRow, now: number) {
+    await db.transaction().execute(async (trx) => {
+      await refreshTokenRepository.revokeFamily(trx, row.family_id, now);
+      await endedSessionRepository.insert(trx, {
+        id: row.family_id,
+        tenant_id: row.tenant_id,
+        user_id: row.user_id,
+        ended_at: now,
+        // No token of the session outlives this: refresh tokens die by then, access tokens sooner.
+        expires_at: now + deps.refreshTokenTtlSeconds * 1000,
+      });
+    });
+    deps.sessions.ended(row.tenant_id, row.user_id, row.family_id);
+  }
 
   return {
     async register(body: RegisterBody): Promise<UserRow> {
@@ -100,7 +122,7 @@ export function createAuthService(deps: AuthDeps) {
       if (row.revoked_at !== null) throw invalidRefresh('refresh_token_revoked');
       if (row.used_at !== null) {
         // A rotated token came back: someone holds a copy. End the whole session family.
-        await refreshTokenRepository.revokeFamily(db, row.family_id, now);
+        await endSession(row, now);
         throw invalidRefresh('refresh_token_reused');
       }
       if (row.expires_at <= now) throw invalidRefresh('refresh_token_expired');
@@ -110,22 +132,33 @@ export function createAuthService(deps: AuthDeps) {
         throw invalidRefresh('invalid_refresh_token');
       }
       if (!(await refreshTokenRepository.markUsed(db, row.id, now))) {
-        await refreshTokenRepository.revokeFamily(db, row.family_id, now);
+        await endSession(row, now);
         throw invalidRefresh('refresh_token_reused');
+      }
+      // A logout racing the previous refresh may have revoked the family just before this
+      // token was added to it: the session is over all the same.
+      if (!(await refreshTokenRepository.isFamilyOpen(db, row.family_id, row.user_id))) {
+        await endSession(row, now);
+        throw invalidRefresh('refresh_token_revoked');
       }
       return issuePair(user, row.family_id);
     },
 
     async logout(refreshToken: string): Promise<void> {
       const row = await refreshTokenRepository.findByHash(db, hashToken(refreshToken));
-      if (row) await refreshTokenRepository.revokeFamily(db, row.family_id, clock.now());
+      if (row) await endSession(row, clock.now());
     },
 
     /** Verifies an access token and returns who it speaks for, as the database has them now. */
-    async actorFromAccessToken(token: string): Promise<UserActor & { exp: number }> {
+    async actorFromAccessToken(token: string): Promise<UserActor & { exp: number; sessionId: string | null }> {
       const claims = await tokens.verify(token);
-      const user = await activeUser(claims.tenantId, claims.userId);
+      const [user, sessionOpen] = await Promise.all([
+        activeUser(claims.tenantId, claims.userId),
+        // Tokens from before sessions were tracked carry no sid; they expire within minutes.
+        claims.sessionId === null || deps.sessions.isOpen(claims.sessionId),
+      ]);
       if (!user) throw unauthenticated('The account behind this token is no longer active.', 'invalid_token');
+      if (!sessionOpen) throw unauthenticated('This session has ended; sign in again.', 'session_ended');
       return {
         kind: 'user',
         userId: user.id,
@@ -133,6 +166,7 @@ export function createAuthService(deps: AuthDeps) {
         role: user.role as Role,
         departmentId: user.department_id,
         exp: claims.exp,
+        sessionId: claims.sessionId,
       };
     },
 

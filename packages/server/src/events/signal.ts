@@ -34,44 +34,78 @@ export interface PostgresNoticesOptions {
   prefix: string;
   channels: readonly string[];
   onError: (error: unknown) => void;
+  /** Names the connections in pg_stat_activity (see postgresApplicationName). */
+  applicationName?: string;
 }
 
-/** Every notice goes through PostgreSQL, so this node hears its own as the others do. */
+/** Waits between attempts to LISTEN again: doubling from the first, up to the last. */
+const LISTEN_BACKOFF_MS = { first: 250, max: 5_000 };
+
+/**
+ * Every notice goes through PostgreSQL, so this node hears its own as the others do.
+ * A lost connection (PostgreSQL restarting, backends terminated) is reported to onError and
+ * never ends the process: the LISTEN connection is opened again with backoff, the NOTIFY
+ * pool opens a new connection when next needed. Notices sent meanwhile are lost, which
+ * their consumers allow for (the broadcaster also polls its log).
+ */
 export function createPostgresNotices(options: PostgresNoticesOptions): Notices {
   const local = createLocalNotices();
-  const notifier = new pg.Pool({ connectionString: options.connectionString, max: 2 });
+  const connection = { connectionString: options.connectionString, ...(options.applicationName ? { application_name: options.applicationName } : {}) };
+  const notifier = new pg.Pool({ ...connection, max: 2, connectionTimeoutMillis: 10_000 });
+  // An idle NOTIFY connection that breaks: the pool drops it; without a listener the pool's
+  // 'error' would crash the process. A lent one's error rejects its query (reported below).
+  notifier.on('error', options.onError);
+  notifier.on('connect', (client) => client.on('error', () => undefined));
   const fullName = (channel: string) => `${options.prefix}${channel}`;
   let listener: pg.Client | undefined;
   let closed = false;
   let retry: NodeJS.Timeout | undefined;
+  let backoff = LISTEN_BACKOFF_MS.first;
 
   const retryLater = () => {
-    if (!closed) retry = setTimeout(() => void listen().catch(() => retryLater()), 1_000);
+    if (closed || retry) return;
+    retry = setTimeout(() => {
+      retry = undefined;
+      listen().catch(() => retryLater());
+    }, backoff);
+    backoff = Math.min(backoff * 2, LISTEN_BACKOFF_MS.max);
   };
 
-  // Connects and LISTENs; on any failure (now or later) it tries again every second.
+  // Connects and LISTENs; on any failure (now or later) it tries again, with backoff.
   const listen = async (): Promise<void> => {
-    const client = new pg.Client({ connectionString: options.connectionString });
+    const client = new pg.Client(connection);
     client.on('notification', (message) => {
       const channel = options.channels.find((name) => fullName(name) === message.channel);
       if (channel && message.payload !== undefined) local.notify(channel, message.payload);
     });
-    client.on('error', (error) => {
+    let lost = false;
+    const onLost = (error: unknown) => {
+      if (lost) return;
+      lost = true;
       options.onError(error);
       client.end().catch(() => undefined);
       if (listener === client) listener = undefined;
       retryLater();
+    };
+    client.on('error', onLost);
+    // A connection closed without an error event (a clean server-side close) is lost too.
+    client.on('end', () => {
+      if (!closed) onLost(new Error('LISTEN connection closed'));
     });
     try {
       await client.connect();
       for (const channel of options.channels) await client.query(`LISTEN ${pg.escapeIdentifier(fullName(channel))}`);
     } catch (error) {
+      lost = true;
       options.onError(error);
       await client.end().catch(() => undefined);
       throw error;
     }
     if (closed) await client.end().catch(() => undefined);
-    else listener = client;
+    else {
+      listener = client;
+      backoff = LISTEN_BACKOFF_MS.first;
+    }
   };
 
   return {
@@ -94,6 +128,8 @@ export const LOG_CHANNEL = 'log';
 export const PUBLISH_CHANNEL = 'published';
 /** "User T/U changed" (role, department, disabled): open connections take it up. */
 export const USER_CHANNEL = 'user';
+/** "Session T/U/S ended" (logout, refresh-token reuse): its access tokens stop working. */
+export const SESSION_CHANNEL = 'session';
 
 /** What writers call after their transaction committed. */
 export type LogCommitted = (tenantId: string) => void;

@@ -6,9 +6,10 @@ import type { AuthService } from '../auth/service.js';
 
 /**
  * Who may call a route. Every `/api` route needs a signed-in user unless it says otherwise;
- * routes outside `/api` (docs, health, the web app) are public.
+ * routes outside `/api` (docs, health, the web app) are public. `optional`: credentials,
+ * when sent, are checked like `userOrApiKey`; without them the actor stays null.
  */
-export type AuthMode = 'public' | 'user' | 'userOrApiKey';
+export type AuthMode = 'public' | 'optional' | 'user' | 'userOrApiKey';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -38,11 +39,14 @@ export function registerAuthentication(app: FastifyInstance, services: { auth: A
     const mode = request.routeOptions.config.auth ?? (url.startsWith('/api/') ? 'user' : 'public');
     if (mode === 'public') return;
     const token = credentials(request);
-    if (!token) throw unauthenticated();
+    if (!token) {
+      if (mode === 'optional') return;
+      throw unauthenticated();
+    }
     if (looksLikeApiKey(token)) {
       // A made-up or revoked key is 401 everywhere; a valid one is 403 where keys do not belong.
       const actor = await services.apiKeys.authenticate(token);
-      if (mode !== 'userOrApiKey') throw forbidden('API keys cannot be used on this route.', 'api_key_not_allowed');
+      if (mode === 'user') throw forbidden('API keys cannot be used on this route.', 'api_key_not_allowed');
       request.actor = actor;
     } else {
       request.actor = await services.auth.actorFromAccessToken(token);

@@ -1,6 +1,7 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
+import { allowInlineStyles } from './security-headers.js';
 
 /** The OpenAPI document is generated from the route schemas that validate requests. */
 export async function registerDocs(app: FastifyInstance) {
@@ -20,7 +21,8 @@ export async function registerDocs(app: FastifyInstance) {
       },
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  // Its page loads every script from /docs/static, so the app's CSP holds; see allowInlineStyles.
+  await app.register(swaggerUi, { routePrefix: '/docs', transformStaticCSP: allowInlineStyles });
 }
 
 export function openApiRoute(app: FastifyInstance) {

@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { isDomainError, type ErrorKind, type FieldError } from '@alertautec/core';
+import { RETRY_AFTER_SECONDS, storeFault, type StoreFault } from '../store/faults.js';
 
 /** Every error leaves the server here, as RFC 9457 problem+json. */
 export interface ProblemBody {
@@ -67,11 +68,20 @@ const FASTIFY_CODES: Record<string, [number, string, string]> = {
   FST_ERR_ASYNC_CONSTRAINT: [400, 'bad_request', 'The request does not match any route constraint.'],
 };
 
+// A passing fault of the database or the disk: retryable, so 503 with Retry-After, not 500.
+const STORE_FAULT_DETAILS: Record<StoreFault, string> = {
+  database_unavailable: 'The database cannot be reached right now; retry shortly.',
+  storage_full: 'There is no space left to store this; retry later.',
+  storage_unavailable: 'Storage is failing right now; retry later.',
+};
+
 export function toProblem(error: FastifyError | Error): ProblemBody & { retryAfter?: number } {
   if (isDomainError(error)) {
     const status = STATUS_BY_KIND[error.kind];
     return { ...problem(status, error.code, error.message, error.details.errors), retryAfter: error.details.retryAfterSeconds };
   }
+  const fault = storeFault(error);
+  if (fault) return { ...problem(503, fault, STORE_FAULT_DETAILS[fault]), retryAfter: RETRY_AFTER_SECONDS[fault] };
   const fastifyError = error as FastifyError & { validation?: AjvError[]; validationContext?: string };
   if (fastifyError.validation) {
     const where = fastifyError.validationContext ?? 'request';
@@ -89,9 +99,16 @@ export function toProblem(error: FastifyError | Error): ProblemBody & { retryAft
   return problem(500, 'internal_error', 'Something went wrong on our side; it has been logged.');
 }
 
+/**
+ * The client closed the connection before sending all of its request (a closed tab, a lost
+ * signal): whatever failed then is not our fault, and nobody is left to read the answer.
+ */
+const clientAborted = (request: FastifyRequest) => request.raw.readableAborted && (request.raw.socket?.destroyed ?? true);
+
 export function sendProblem(reply: FastifyReply, request: FastifyRequest, error: FastifyError | Error) {
   const { retryAfter, ...body } = toProblem(error);
-  if (body.status >= 500) request.log.error({ err: error }, 'request failed');
+  if (clientAborted(request)) request.log.info({ err: error }, 'client closed the connection mid-request');
+  else if (body.status >= 500) request.log.error({ err: error }, 'request failed');
   if (retryAfter !== undefined) reply.header('retry-after', String(Math.max(1, Math.ceil(retryAfter))));
   // RFC 6750 §3.1: no error code when no credentials were sent at all.
   if (body.status === 401) {

@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import { fileTypeFromBuffer } from 'file-type';
 import { DomainError, attachmentAddedEvent, notFound, validationError, type UserActor } from '@alertautec/core';
 import { newId, type Clock } from '../adapters.js';
@@ -30,6 +30,42 @@ export function safeFilename(given: string | undefined, extension: string): stri
   // Cut by code points, not UTF-16 units: half an emoji is a lone surrogate no header can carry.
   const stem = [...base.replace(/\.[^.]*$/, '').replace(/^\.+/, '').trim()].slice(0, 100).join('') || 'adjunto';
   return `${stem}.${extension}`;
+}
+
+const incompleteUpload = () =>
+  validationError('The upload ended before the file was complete; send it again.', [{ path: '/file', message: 'is incomplete' }], 'malformed_multipart');
+
+/**
+ * Hands the upload to the blob store through a stream of its own, so that a failure of the
+ * upload (the body ends mid-file, the client goes away) stays apart from one storing it (a
+ * full disk): the first is the client's (400), the second ours. Piping straight in would
+ * not tell them apart, as a failed store destroys its source with its own error.
+ */
+async function receiveUpload(blobs: BlobStore, upload: Upload['stream']) {
+  // Broken while the incident was looked up (the whole body had arrived already).
+  if (upload.errored || (upload.destroyed && !upload.readableEnded)) throw incompleteUpload();
+  const relay = new PassThrough();
+  // The store reads the relay's failure from its own pipeline; until that is attached (it
+  // first makes a directory), pipe() would rethrow an error nobody listens to.
+  relay.on('error', () => {});
+  let broken = false;
+  const onError = (error: Error) => {
+    broken = true;
+    relay.destroy(error);
+  };
+  const onClose = () => {
+    if (!upload.readableEnded) onError(new Error('The upload closed before its end.'));
+  };
+  upload.on('error', onError).on('close', onClose).pipe(relay);
+  try {
+    return await blobs.receive(relay);
+  } catch (error) {
+    if (broken && (error as { code?: string }).code !== 'FST_REQ_FILE_TOO_LARGE') throw incompleteUpload();
+    upload.destroy();
+    throw error;
+  } finally {
+    upload.off('error', onError).off('close', onClose);
+  }
 }
 
 const countFor = async (db: Db, tenantId: string, incidentId: string) =>
@@ -73,7 +109,7 @@ export function createAttachmentsService(deps: {
       }
       let received;
       try {
-        received = await blobs.receive(upload.stream);
+        received = await receiveUpload(blobs, upload.stream);
       } catch (error) {
         if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw fileTooLarge(deps.maxBytes);
         throw error;

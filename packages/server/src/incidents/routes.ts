@@ -220,7 +220,6 @@ export function incidentsRoutes(app: App, incidents: IncidentsService, attachmen
         .header('content-disposition', contentDisposition(disposition, file.filename))
         .header('x-content-type-options', 'nosniff')
         .header('content-security-policy', "default-src 'none'; sandbox")
-        .header('cache-control', 'private, max-age=300')
         .send(file.stream);
     },
   );

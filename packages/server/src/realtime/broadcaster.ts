@@ -82,11 +82,15 @@ export class Broadcaster {
   private readonly starting = new Map<string, Promise<number>>();
   private readonly draining = new Set<string>();
   private readonly again = new Set<string>();
-  private readonly unsubscribe: () => void;
-  private readonly poll: NodeJS.Timeout;
+  private unsubscribe: () => void = () => undefined;
+  private poll: NodeJS.Timeout | undefined;
 
-  constructor(private readonly deps: BroadcasterDeps) {
-    this.unsubscribe = deps.notices.on(LOG_CHANNEL, (tenantId) => this.wake(tenantId));
+  constructor(private readonly deps: BroadcasterDeps) {}
+
+  /** Listens for log wake-ups and starts the poll (the realtime role of a process). */
+  start(): void {
+    if (this.poll) return;
+    this.unsubscribe = this.deps.notices.on(LOG_CHANNEL, (tenantId) => this.wake(tenantId));
     // The safety net under the wake-ups: a lost signal delays an event by a second at most.
     this.poll = setInterval(() => {
       for (const tenantId of this.cursors.keys()) this.wake(tenantId);
@@ -100,11 +104,19 @@ export class Broadcaster {
     if (cursor !== undefined) return Promise.resolve(cursor);
     let starting = this.starting.get(tenantId);
     if (!starting) {
-      starting = eventLog.head(this.deps.db, tenantId).then((head) => {
-        if (!this.cursors.has(tenantId)) this.cursors.set(tenantId, head);
-        this.starting.delete(tenantId);
-        return this.cursors.get(tenantId)!;
-      });
+      starting = eventLog.head(this.deps.db, tenantId).then(
+        (head) => {
+          if (!this.cursors.has(tenantId)) this.cursors.set(tenantId, head);
+          this.starting.delete(tenantId);
+          return this.cursors.get(tenantId)!;
+        },
+        (error: unknown) => {
+          // The database is away: the next connection tries again (kept, the failure would
+          // refuse this tenant's connections until a restart).
+          this.starting.delete(tenantId);
+          throw error;
+        },
+      );
       this.starting.set(tenantId, starting);
     }
     return starting;

@@ -26,6 +26,8 @@ export class Connection {
   readonly subscriptions = new Map<string, Subscription>();
   alive = true;
   closed = false;
+  /** The session (`sid`) of the token it was opened or last reauthenticated with. */
+  sessionId: string | null = null;
   private nextSubscription = 1;
   private tokens: number;
   private lastRefill: number;

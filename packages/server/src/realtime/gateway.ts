@@ -1,4 +1,4 @@
-import { STATUS_CODES, type IncomingMessage } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { Ajv } from 'ajv';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -6,9 +6,9 @@ import { CLOSE_CODES, ClientMessage, DomainError, type UserActor } from '@alerta
 import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from '../adapters.js';
 import type { AuthService } from '../auth/service.js';
-import { USER_CHANNEL, type Notices } from '../events/signal.js';
+import { SESSION_CHANNEL, USER_CHANNEL, type Notices } from '../events/signal.js';
 import type { ActiveUsers } from '../users/active-users.js';
-import { problem } from '../http/problem.js';
+import { refuseUpgradeWith } from '../http/refuse-upgrade.js';
 import type { Broadcaster } from './broadcaster.js';
 import { Connection, type ConnectionLimits } from './connection.js';
 import type { RealtimeMetrics } from './metrics.js';
@@ -50,30 +50,37 @@ export interface GatewayDeps {
 // and frames between maxFrameBytes and it are closed with 4008 by the gateway itself.
 const HARD_FRAME_LIMIT = 1024 * 1024;
 
-function refuse(socket: Duplex, status: number, reason: string, headers: Record<string, string> = {}) {
-  const extra = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
-  const body = JSON.stringify(problem(status, reason, `The WebSocket upgrade was refused: ${reason}.`));
-  socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +
-      `Content-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n${extra}\r\n${body}`,
-  );
-}
+const refuse = refuseUpgradeWith;
 
 export class Gateway {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: HARD_FRAME_LIMIT, perMessageDeflate: false, clientTracking: false });
   private readonly validate = new Ajv({ allErrors: false, strict: false }).compile(ClientMessage);
-  private readonly keepAlive: NodeJS.Timeout;
+  private keepAlive: NodeJS.Timeout | undefined;
   /** Upgrades past the token check, not yet registered, per tenant|user. */
   private readonly upgrading = new Map<string, number>();
 
-  private readonly stopUserChanges: () => void;
+  private stopUserChanges: () => void = () => undefined;
+  private stopSessionEnds: () => void = () => undefined;
 
-  constructor(private readonly deps: GatewayDeps) {
+  constructor(private readonly deps: GatewayDeps) {}
+
+  /** Starts the keep-alive pings and follows user and session changes (the realtime role). */
+  start(): void {
+    if (this.keepAlive) return;
+    const { deps } = this;
     this.keepAlive = setInterval(() => this.pingAll(), deps.options.pingIntervalMs);
     this.keepAlive.unref();
     this.stopUserChanges = deps.notices.on(USER_CHANNEL, (payload) => {
       const [tenantId, userId] = payload.split('/');
       if (tenantId && userId) void this.userChanged(tenantId, userId).catch((error: unknown) => deps.log.error({ err: error }, 'user change not applied'));
+    });
+    // A session ended (logout, refresh-token reuse): its connections close as its tokens die.
+    this.stopSessionEnds = deps.notices.on(SESSION_CHANNEL, (payload) => {
+      const [tenantId, userId, sessionId] = payload.split('/');
+      if (!tenantId || !userId || !sessionId) return;
+      for (const connection of deps.registry.forUser(tenantId, userId)) {
+        if (connection.sessionId === sessionId) connection.close(CLOSE_CODES.tokenExpired, 'session ended');
+      }
     });
   }
 
@@ -133,7 +140,7 @@ export class Gateway {
       });
   };
 
-  private accept(ws: WebSocket, actor: UserActor, exp: number): void {
+  private accept(ws: WebSocket, actor: UserActor & { sessionId: string | null }, exp: number): void {
     const { registry, metrics, clock, options } = this.deps;
     const connection = new Connection(ws, actor, exp, options.limits, (slow) => {
       metrics.slowReadersDropped.inc();
@@ -141,6 +148,7 @@ export class Gateway {
       // Connection.close cuts it off if it does not answer within its grace period.
       slow.close(CLOSE_CODES.overloaded, 'client too slow to read');
     }, clock.now());
+    connection.sessionId = actor.sessionId;
     // Frames past ws's own hard limit are closed by ws itself, with 1009; the contract
     // says a frame too large closes with 4008, whatever its size.
     const closeSocket = ws.close.bind(ws);
@@ -222,6 +230,7 @@ export class Gateway {
     // Role or department may have changed: index the connection anew.
     this.deps.registry.remove(connection);
     connection.actor = actor;
+    connection.sessionId = actor.sessionId;
     connection.exp = actor.exp;
     if (!connection.closed) this.deps.registry.add(connection);
     connection.scheduleExpiry(this.deps.clock.now());
@@ -243,6 +252,7 @@ export class Gateway {
   close(): void {
     clearInterval(this.keepAlive);
     this.stopUserChanges();
+    this.stopSessionEnds();
     for (const connection of [...this.deps.registry.all()]) connection.close(1001, 'server shutting down');
     this.wss.close();
   }

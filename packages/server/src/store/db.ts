@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteAdapter, SqliteDialect, sql, type DialectAdapter, type MigrationProvider } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteAdapter, SqliteDialect, sql, type DialectAdapter, type Driver, type MigrationProvider } from 'kysely';
 import pg from 'pg';
 import { migrations } from './migrations/index.js';
 import { isUniqueViolation } from './executor.js';
+import { storeFault, type StoreFault } from './faults.js';
 import { eachOwnTransaction, groupCommit, type Write } from './group-commit.js';
 import type { Database } from './schema.js';
 
@@ -17,6 +18,10 @@ export interface Store {
   write: Write;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
+  /** Where the SQLite file (and, whatever the database, the blobs) live. */
+  dataDir: string;
+  /** What the last write learned about the storage; readiness reads it. */
+  health: StoreHealth;
   close(): Promise<void>;
 }
 
@@ -28,6 +33,29 @@ export interface StoreOptions {
   /** PostgreSQL schema to use (created if missing); tests isolate runs with it. */
   schema?: string;
   poolSize?: number;
+  /**
+   * Told when an idle PostgreSQL connection breaks (the server restarted or terminated
+   * it). The pool has already dropped it and opens a new one when next needed; without a
+   * listener node-postgres would crash the process.
+   */
+  onConnectionError?: (error: unknown) => void;
+}
+
+export interface StoreHealth {
+  /**
+   * Set when a write failed for lack of space (or a refusing disk), cleared by the next
+   * write that succeeds. `at` is when (ms since the epoch).
+   */
+  writeFault: { fault: Exclude<StoreFault, 'database_unavailable'>; at: number } | null;
+}
+
+/**
+ * The application_name the server's PostgreSQL connections carry (pool, LISTEN, NOTIFY),
+ * so operators (and tests) can tell them apart in pg_stat_activity. A DATABASE_URL that
+ * sets application_name itself wins.
+ */
+export function postgresApplicationName(schema: string | null | undefined): string {
+  return schema ? `alertautec:${schema}` : 'alertautec';
 }
 
 // bigint (int8) columns hold epoch milliseconds and counts: well inside 2^53.
@@ -53,8 +81,26 @@ class LockingSqliteAdapter extends SqliteAdapter {
 }
 
 class LockingSqliteDialect extends SqliteDialect {
+  constructor(private readonly file: SQLite.Database) {
+    super({ database: file });
+  }
+
   override createAdapter(): DialectAdapter {
     return new LockingSqliteAdapter();
+  }
+
+  /**
+   * SQLite rolls a transaction back by itself when a write fails for lack of space
+   * (SQLITE_FULL) or an I/O error; Kysely's ROLLBACK after that would fail with "no
+   * transaction is active" and that error would replace the one that says what happened.
+   */
+  override createDriver(): Driver {
+    const driver = super.createDriver();
+    const rollback = driver.rollbackTransaction.bind(driver);
+    driver.rollbackTransaction = async (connection) => {
+      if (this.file.inTransaction) await rollback(connection);
+    };
+    return driver;
   }
 }
 
@@ -101,7 +147,7 @@ function openSqlite(dataDir: string): { db: Kysely<Database>; release(): Promise
     file.pragma('synchronous = FULL');
     file.pragma('foreign_keys = ON');
     file.pragma('busy_timeout = 5000');
-    shared = { db: new Kysely<Database>({ dialect: new LockingSqliteDialect({ database: withStatementCache(file) }) }), refs: 0 };
+    shared = { db: new Kysely<Database>({ dialect: new LockingSqliteDialect(withStatementCache(file)) }), refs: 0 };
     sqliteFiles.set(filename, shared);
   }
   shared.refs += 1;
@@ -120,13 +166,24 @@ function openSqlite(dataDir: string): { db: Kysely<Database>; release(): Promise
   };
 }
 
-function openPostgres(url: string, schema: string | undefined, poolSize: number): Kysely<Database> {
+function openPostgres(url: string, schema: string | undefined, poolSize: number, onConnectionError: (error: unknown) => void): Kysely<Database> {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
     types: pgTypes,
+    application_name: postgresApplicationName(schema),
+    // A database that does not answer fails requests (503) instead of holding them.
+    connectionTimeoutMillis: 10_000,
+    // Notices a peer that vanished without closing (a failover, a dropped network path).
+    keepAlive: true,
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   });
+  pool.on('error', onConnectionError);
+  // A connection lent out (to a request, a transaction) that breaks rejects its query, which
+  // answers the request; node-postgres then also emits 'error' on the client, and only idle
+  // clients have the pool's listener: without this one that event would crash the process.
+  // The pool discards the broken client when it is released.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
@@ -136,7 +193,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   let db: Kysely<Database>;
   let close: () => Promise<void>;
   if (options.databaseUrl) {
-    db = openPostgres(options.databaseUrl, options.schema, options.poolSize ?? 10);
+    db = openPostgres(options.databaseUrl, options.schema, options.poolSize ?? 10, options.onConnectionError ?? (() => undefined));
     close = () => db.destroy();
   } else {
     const file = openSqlite(options.dataDir);
@@ -170,14 +227,32 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     await close();
     throw error;
   }
+  const health: StoreHealth = { writeFault: null };
   return {
     db,
     dialect,
-    write: dialect === 'sqlite' ? groupCommit(db) : eachOwnTransaction(db),
+    write: watchedWrites(dialect === 'sqlite' ? groupCommit(db) : eachOwnTransaction(db), health),
     ping: async () => {
       await sql`select 1`.execute(db);
     },
+    dataDir: options.dataDir,
+    health,
     close,
+  };
+}
+
+/** Writes that keep `health` up to date: a failure for lack of space sets it, a success clears it. */
+function watchedWrites(write: Write, health: StoreHealth): Write {
+  return async (unit) => {
+    try {
+      const value = await write(unit);
+      health.writeFault = null;
+      return value;
+    } catch (error) {
+      const fault = storeFault(error);
+      if (fault === 'storage_full' || fault === 'storage_unavailable') health.writeFault = { fault, at: Date.now() };
+      throw error;
+    }
   };
 }
 

@@ -39,7 +39,10 @@ export function groupCommit(db: Db): Write {
               outcomes.push({ ok: true, value: await pending.unit(trx) });
               await sql`release unit`.execute(trx);
             } catch (error) {
-              await sql`rollback to unit`.execute(trx);
+              // SQLite ends the whole transaction itself when a statement fails for lack of
+              // space (SQLITE_FULL) or an I/O error: the batch fails with that error, not
+              // with the missing savepoint's.
+              await sql`rollback to unit`.execute(trx).catch(() => Promise.reject(error as Error));
               await sql`release unit`.execute(trx);
               outcomes.push({ ok: false, value: error });
             }

@@ -148,7 +148,69 @@ export interface RealtimeMessagesTable {
   at: number;
 }
 
+/** A session (refresh-token family, the `sid` of access tokens) ended by logout or reuse. */
+export interface EndedSessionsTable {
+  id: string;
+  tenant_id: string;
+  user_id: string;
+  ended_at: number;
+  /** When every token of the session has expired anyway: swept after. */
+  expires_at: number;
+}
+
+/** Failed sign-ins per `account` (normalized e-mail) or `address` (client address). */
+export interface LoginThrottleTable {
+  scope: string;
+  subject: string;
+  /** Account: attempts since the last success or lock. Address: failures in the window. */
+  failures: number;
+  window_started_at: number;
+  locked_until: number | null;
+  /** Locks since the last success: each one lasts twice the one before (capped). */
+  lock_count: number;
+  updated_at: number;
+}
+
+/** A log consumer's position in one tenant's log, and who holds it (workers/cursor-repository.ts). */
+export interface ConsumerCursorsTable {
+  consumer: string;
+  tenant_id: string;
+  seq: number;
+  lease_owner: string | null;
+  lease_token: string | null;
+  lease_expires_at: number | null;
+  updated_at: number;
+}
+
+/** One job run: `queued | running | succeeded | failed | dead` (workers/job-repository.ts). */
+export interface JobsTable {
+  id: string;
+  kind: string;
+  dedupe_key: string | null;
+  tenant_id: string | null;
+  payload: string;
+  state: string;
+  run_at: number;
+  attempts: number;
+  max_attempts: number;
+  lease_owner: string | null;
+  lease_token: string | null;
+  lease_expires_at: number | null;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+  /** What a running job reported of its work (done of total; total null when unknown). */
+  progress_done: number | null;
+  progress_total: number | null;
+}
+
 export interface Database {
+  ended_sessions: EndedSessionsTable;
+  consumer_cursors: ConsumerCursorsTable;
+  jobs: JobsTable;
+  login_throttle: LoginThrottleTable;
   realtime_messages: RealtimeMessagesTable;
   incidents: IncidentsTable;
   log_heads: LogHeadsTable;

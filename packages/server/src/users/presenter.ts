@@ -1,5 +1,5 @@
 import type { Me, User } from '@alertautec/core/schemas';
-import { toIso } from '../adapters.js';
+import { toIso, toIsoOrNull } from '../adapters.js';
 import type { UserRow } from './repository.js';
 
 export const presentMe = (row: UserRow): Me => ({
@@ -11,9 +11,11 @@ export const presentMe = (row: UserRow): Me => ({
   tenantId: row.tenant_id,
 });
 
-export const presentUser = (row: UserRow): User => ({
+/** `loginLockedUntil`: when the account's sign-in lock ends, if it is locked now. */
+export const presentUser = (row: UserRow, loginLockedUntil: number | null): User => ({
   ...presentMe(row),
   disabled: row.disabled === 1,
   createdAt: toIso(row.created_at),
   updatedAt: toIso(row.updated_at),
+  loginLockedUntil: toIsoOrNull(loginLockedUntil),
 });

@@ -10,6 +10,7 @@ import {
 } from '@alertautec/core';
 import type { CreateUserBody, UpdateUserBody, UserListQuery } from '@alertautec/core/schemas';
 import type { Clock } from '../adapters.js';
+import type { LoginThrottle } from '../auth/login-throttle.js';
 import type { PasswordHasher } from '../auth/passwords.js';
 import { refreshTokenRepository } from '../auth/refresh-token-repository.js';
 import { departmentsRepository } from '../catalog/repository.js';
@@ -25,13 +26,15 @@ export interface UsersDeps {
   clock: Clock;
   passwords: PasswordHasher;
   activeUsers: ActiveUsers;
+  /** Sign-in locks: admins see them on each user and may lift them. */
+  loginThrottle: Pick<LoginThrottle, 'lockedUntil' | 'unlock'>;
   /** Tells the rest of the system (open WebSocket connections, other nodes) of a change. */
   userChanged: (tenantId: string, userId: string) => void;
 }
 
 export type UsersService = ReturnType<typeof createUsersService>;
 
-export function createUsersService({ db, clock, passwords, activeUsers, userChanged }: UsersDeps) {
+export function createUsersService({ db, clock, passwords, activeUsers, loginThrottle, userChanged }: UsersDeps) {
   async function checkDepartment(tenantId: string, role: Role, departmentId: string | null) {
     if (roleNeedsDepartment(role) && !departmentId) {
       throw validationError('Staff accounts need a department.', [{ path: '/departmentId', message: 'is required for staff' }]);
@@ -50,6 +53,11 @@ export function createUsersService({ db, clock, passwords, activeUsers, userChan
     return user;
   }
 
+  async function present(user: UserRow) {
+    const locks = await loginThrottle.lockedUntil([user.email]);
+    return presentUser(user, locks.get(user.email) ?? null);
+  }
+
   return {
     async list(actor: Actor, query: UserListQuery) {
       assertCan(actor, 'users:manage');
@@ -60,7 +68,20 @@ export function createUsersService({ db, clock, passwords, activeUsers, userChan
         role: query.role,
         departmentId: query.departmentId,
       });
-      return pageOf(rows, limit, presentUser, (row) => row.id);
+      const locks = await loginThrottle.lockedUntil(rows.map((row) => row.email));
+      return pageOf(rows, limit, (row) => presentUser(row, locks.get(row.email) ?? null), (row) => row.id);
+    },
+
+    async get(actor: Actor, id: string) {
+      assertCan(actor, 'users:manage');
+      return present(await findInTenant(actor, id));
+    },
+
+    /** Lifts the sign-in lock that repeated failures put on an account, and forgets the failures. */
+    async unlockLogin(actor: Actor, id: string): Promise<void> {
+      assertCan(actor, 'users:manage');
+      const user = await findInTenant(actor, id);
+      await loginThrottle.unlock(user.email);
     },
 
     async create(actor: Actor, body: CreateUserBody) {
@@ -68,7 +89,7 @@ export function createUsersService({ db, clock, passwords, activeUsers, userChan
       const departmentId = body.departmentId ?? null;
       await checkDepartment(actor.tenantId, body.role, departmentId);
       const row = await insertNewUser({ db, clock, passwords }, { ...body, tenantId: actor.tenantId, departmentId });
-      return presentUser(row);
+      return present(row);
     },
 
     async update(actor: Actor, id: string, body: UpdateUserBody) {
@@ -101,7 +122,7 @@ export function createUsersService({ db, clock, passwords, activeUsers, userChan
       });
       activeUsers.forget(id);
       userChanged(actor.tenantId, id);
-      return presentUser({ ...user, ...patch });
+      return present({ ...user, ...patch });
     },
   };
 }

@@ -5,7 +5,7 @@ import type { Clock } from '../../src/adapters.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { App } from '../../src/http/types.js';
 import type { DialectName } from '../../src/store/db.js';
-import { createSystem, type System } from '../../src/system.js';
+import { createSystem, type System, type SystemOptions } from '../../src/system.js';
 import { createTestDatabase, type TestDatabase } from './databases.js';
 
 export const ADMIN = { email: 'admin@test.example', password: 'admin-password-1' };
@@ -51,6 +51,10 @@ export interface StartOptions {
   env?: Record<string, string>;
   dialect?: DialectName;
   clock?: Clock;
+  /** Where the server's log lines go (tests that check what was logged). */
+  logDestination?: SystemOptions['logDestination'];
+  /** More job kinds for the worker runtime. */
+  extraJobs?: SystemOptions['extraJobs'];
 }
 
 /** Starts a real server on a free port over a fresh database (SQLite unless told). */
@@ -67,9 +71,10 @@ export async function startApp(options: StartOptions = {}): Promise<TestApp> {
     ...(database.databaseUrl ? { DATABASE_URL: database.databaseUrl } : {}),
     ...options.env,
   });
-  const system = await createSystem(config, { clock: options.clock, databaseSchema: database.schema });
+  const system = await createSystem(config, { clock: options.clock, databaseSchema: database.schema, logDestination: options.logDestination, extraJobs: options.extraJobs });
   const app = await buildApp(system);
   await app.listen({ port: 0, host: '127.0.0.1' });
+  system.start();
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 
   const request = async (method: string, path: string, opts: RequestOptions = {}): Promise<TestResponse> => {

@@ -62,7 +62,7 @@ describe('users admin API', () => {
       assert.equal(user.disabled, false);
       assert.ok(!Number.isNaN(Date.parse(user.createdAt)));
       assert.equal(user.createdAt, user.updatedAt);
-      assert.deepEqual(Object.keys(user).sort(), ['createdAt', 'departmentId', 'disabled', 'email', 'id', 'name', 'role', 'tenantId', 'updatedAt']);
+      assert.deepEqual(Object.keys(user).sort(), ['createdAt', 'departmentId', 'disabled', 'email', 'id', 'loginLockedUntil', 'name', 'role', 'tenantId', 'updatedAt']);
       assertNoPasswordHash(response);
       // The new account can sign in and is who the admin said.
       const token = await t.login(email, PASSWORD);

@@ -1,4 +1,5 @@
 import { request, requestBlob, uploadFile } from './http.js';
+import { SESSION_MODE_HEADERS } from './session.js';
 import type {
   ApiKey,
   ApiKeyScope,
@@ -24,10 +25,11 @@ import type {
 const id = encodeURIComponent;
 
 export const auth = {
-  login: (email: string, password: string) => request<TokenPair>('POST', '/api/auth/login', { body: { email, password }, anonymous: true }),
+  // The refresh token goes into an HttpOnly cookie, not the answer (api/session.ts).
+  login: (email: string, password: string) =>
+    request<TokenPair>('POST', '/api/auth/login', { body: { email, password }, headers: SESSION_MODE_HEADERS, anonymous: true }),
   register: (body: { email: string; password: string; name: string }) =>
     request<{ user: User }>('POST', '/api/auth/register', { body, anonymous: true }),
-  logout: (refreshToken: string) => request<void>('POST', '/api/auth/logout', { body: { refreshToken }, anonymous: true }),
   me: () => request<User>('GET', '/api/auth/me'),
 };
 
@@ -98,6 +100,7 @@ export const admin = {
   createUser: (body: NewUser) => request<ManagedUser>('POST', '/api/users', { body }),
   updateUser: (userId: string, body: Partial<Pick<ManagedUser, 'name' | 'role' | 'departmentId' | 'disabled'>>) =>
     request<ManagedUser>('PATCH', `/api/users/${id(userId)}`, { body }),
+  unlockLogin: (userId: string) => request<void>('DELETE', `/api/users/${id(userId)}/login-lock`),
   apiKeys: () => request<Page<ApiKey>>('GET', '/api/api-keys'),
   createApiKey: (name: string, scopes: ApiKeyScope[]) => request<ApiKey & { key: string }>('POST', '/api/api-keys', { body: { name, scopes } }),
   revokeApiKey: (keyId: string) => request<void>('DELETE', `/api/api-keys/${id(keyId)}`),

@@ -26,7 +26,8 @@ export type LocationCheck = LocationValidation;
 
 export interface TokenPair {
   accessToken: string;
-  refreshToken: string;
+  /** Absent for the web app: its refresh token is in an HttpOnly cookie. */
+  refreshToken?: string;
   expiresIn: number;
   user: User;
 }

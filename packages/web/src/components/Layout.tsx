@@ -1,6 +1,5 @@
 import type { ReactNode } from 'react';
-import { auth } from '../api/endpoints.js';
-import { getSession, setSession } from '../api/session.js';
+import { endSession } from '../api/session.js';
 import { forgetCatalog } from '../catalog.js';
 import { useSession } from '../hooks.js';
 import { setLang, useT } from '../i18n/index.js';
@@ -9,11 +8,10 @@ import { Link, navigate, useCurrentLocation } from '../router.js';
 import { ConnectionIndicator } from './ConnectionIndicator.js';
 
 export async function signOut(): Promise<void> {
-  const refreshToken = getSession()?.refreshToken;
-  setSession(null);
+  const ended = endSession(); // forgets the session at once; the server call follows
   forgetCatalog();
   navigate('/login');
-  if (refreshToken) await auth.logout(refreshToken).catch(() => undefined);
+  await ended;
 }
 
 export function LanguageSwitch() {

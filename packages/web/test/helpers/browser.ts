@@ -28,14 +28,26 @@ export function launchBrowser(executablePath: string): Promise<Browser> {
   });
 }
 
+const refusedByPolicy = new WeakMap<Page, string[]>();
+
 /** A page in its own context (its own localStorage, so its own signed-in user). */
 export async function newPage(browser: Browser, baseURL: string, width = 1280): Promise<Page> {
   const context = await browser.newContext({ baseURL, viewport: { width, height: 900 }, locale: 'es-PE' });
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   page.on('pageerror', (error) => process.stderr.write(`[browser] ${error.message}\n`));
+  const refused: string[] = [];
+  refusedByPolicy.set(page, refused);
+  page.on('console', (message) => {
+    if (message.type() !== 'error' || !/Content Security Policy/i.test(message.text())) return;
+    refused.push(message.text());
+    process.stderr.write(`[browser] ${message.text()}\n`);
+  });
   return page;
 }
+
+/** What the server's Content-Security-Policy made the browser refuse on this page so far. */
+export const cspViolations = (page: Page): string[] => [...(refusedByPolicy.get(page) ?? [])];
 
 export async function signIn(page: Page, email: string, password: string): Promise<void> {
   await page.goto('/login');
@@ -55,7 +67,8 @@ export interface AxeViolation {
 /** Runs axe-core (WCAG 2 A/AA) and returns the serious and critical violations. */
 export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
   // The callbacks run in the page; these tests compile without DOM types, hence globalThis.
-  if (!(await page.evaluate(() => 'axe' in globalThis))) await page.addScriptTag({ content: AXE_SOURCE });
+  // Evaluated through DevTools rather than added as a <script>: the app's CSP refuses inline scripts.
+  if (!(await page.evaluate(() => 'axe' in globalThis))) await page.evaluate(AXE_SOURCE);
   const violations = await page.evaluate(async () => {
     const page = globalThis as unknown as { document: unknown; axe: { run: (context: unknown, options: object) => Promise<{ violations: AxeViolation[] }> } };
     const result = await page.axe.run(page.document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] });

@@ -9,9 +9,9 @@ import { useCatalog } from '../../catalog.js';
 import { useLoad } from '../../hooks.js';
 import { useT } from '../../i18n/index.js';
 
-/** Users: create accounts, change role or department, disable or enable. */
+/** Users: create accounts, change role or department, disable or enable, lift sign-in locks. */
 export function UsersAdmin() {
-  const { t } = useT();
+  const { t, date } = useT();
   const campus = useCatalog();
   const users = useLoad(async () => {
     const all: ManagedUser[] = [];
@@ -33,6 +33,17 @@ export function UsersAdmin() {
       const updated = await admin.updateUser(user.id, change);
       users.setData((current) => current?.map((row) => (row.id === updated.id ? updated : row)));
       announce(t('admin.userSaved', { name: updated.name }));
+    } catch (reason) {
+      setRowError(reason);
+    }
+  };
+
+  const unlockLogin = async (user: ManagedUser) => {
+    setRowError(null);
+    try {
+      await admin.unlockLogin(user.id);
+      users.setData((current) => current?.map((row) => (row.id === user.id ? { ...row, loginLockedUntil: null } : row)));
+      announce(t('admin.loginUnlocked', { name: user.name }));
     } catch (reason) {
       setRowError(reason);
     }
@@ -114,6 +125,14 @@ export function UsersAdmin() {
                       <span className="visually-hidden">{t('admin.activeOf', { name: user.name })}</span>
                       <span aria-hidden="true">{user.disabled ? t('admin.disabled') : t('admin.enabled')}</span>
                     </label>
+                    {user.loginLockedUntil && (
+                      <p className="hint">
+                        {t('admin.loginLockedUntil', { when: date(user.loginLockedUntil) })}{' '}
+                        <button type="button" aria-label={t('admin.unlockLoginOf', { name: user.name })} onClick={() => void unlockLogin(user)}>
+                          {t('admin.unlockLogin')}
+                        </button>
+                      </p>
+                    )}
                   </td>
                 </tr>
               ))}
