@@ -161,4 +161,22 @@ describe('process roles (ALERTA_ROLES)', () => {
       await worker.close();
     }
   });
+
+  it('a workers-only process serves health, readiness and metrics, and nothing else over HTTP', async () => {
+    const workers = await startApp({ env: { ALERTA_ROLES: 'workers' } });
+    try {
+      assert.deepEqual([...workers.system.started], ['workers']);
+      assert.equal((await workers.request('GET', '/healthz')).status, 200);
+      assert.equal((await workers.request('GET', '/readyz')).status, 200);
+      const metrics = await workers.request('GET', '/metrics');
+      assert.equal(metrics.status, 200);
+      assert.match(metrics.text, /alertautec_/);
+      for (const path of ['/api/incidents', '/api/auth/login', '/api/jobs', '/docs', '/', '/.well-known/jwks.json']) {
+        const answer = await workers.request(path === '/api/auth/login' ? 'POST' : 'GET', path, path === '/api/auth/login' ? { body: { email: 'a@b.example', password: 'x' } } : {});
+        assert.equal(answer.status, 404, `${path}: ${answer.status}`);
+      }
+    } finally {
+      await workers.close();
+    }
+  });
 });
