@@ -1,4 +1,4 @@
-import type { IncidentEvent, PublishedEvent, ServerMessage, SubscriptionFilters } from '@alertautec/core';
+import type { IncidentEvent, NotificationMessage, PublishedEvent, ServerMessage, SubscriptionFilters } from '@alertautec/core';
 import { backoffDelay, tokenExpiry, type BackoffOptions } from './backoff.js';
 
 /**
@@ -20,6 +20,28 @@ export interface SocketLike {
 }
 export type SocketFactory = new (url: string) => SocketLike;
 
+/** Where the client reads the time (default `Date.now`). */
+export interface ClientClock {
+  now(): number;
+}
+
+/** Where the client's timers run (default the global setTimeout): reconnect backoff, reauth, idle check. */
+export interface ClientTimers {
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+const globalTimers: ClientTimers = {
+  setTimeout: (callback, ms) => {
+    const timer = setTimeout(callback, ms);
+    // In Node, a client's pending retry or reauth does not hold the process open.
+    (timer as { unref?: () => void }).unref?.();
+    return timer;
+  },
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+const globalClock: ClientClock = { now: () => Date.now() };
+
 export interface RealtimeClientOptions {
   /** The gateway, e.g. `ws://localhost:3000/ws`. */
   url: string;
@@ -31,6 +53,9 @@ export interface RealtimeClientOptions {
   reauthLeadSeconds?: number;
   /** A connection silent this long is presumed dead and replaced (default 60 s). */
   idleTimeoutMs?: number;
+  /** Tests move time by hand with these two; the defaults are the real clock and timers. */
+  clock?: ClientClock;
+  timers?: ClientTimers;
 }
 
 export interface Subscription {
@@ -40,8 +65,13 @@ export interface Subscription {
   unsubscribe(): void;
 }
 
+/** An in-app notification for the signed-in user, as the gateway pushes it (no subscription needed). */
+export type InAppNotification = Omit<NotificationMessage, 'type'>;
+
 export interface RealtimeEvents {
   event: (event: IncidentEvent, subscription: Subscription) => void;
+  /** One of the user's in-app notifications; not replayed after a drop (refetch the list over HTTP then). */
+  notification: (notification: InAppNotification) => void;
   published: (event: PublishedEvent) => void;
   state: (state: ConnectionState) => void;
   /** The server registered a subscription (again, after a reconnect) at `headSeq`. */
@@ -66,6 +96,7 @@ export class RealtimeClient {
   private readonly subscriptions = new Map<string, LocalSubscription>();
   private readonly listeners: { [K in keyof RealtimeEvents]: Set<RealtimeEvents[K]> } = {
     event: new Set(),
+    notification: new Set(),
     published: new Set(),
     state: new Set(),
     subscribed: new Set(),
@@ -76,12 +107,18 @@ export class RealtimeClient {
   private attempt = 0;
   private stateValue: ConnectionState = 'closed';
   private stopped = true;
-  private timers: ReturnType<typeof setTimeout>[] = [];
+  private pending: unknown[] = [];
   private lastHeard = 0;
   /** The newest seq any subscription of this client has caught up to. */
   private knownHead: number | undefined;
 
-  constructor(private readonly options: RealtimeClientOptions) {}
+  private readonly clock: ClientClock;
+  private readonly timers: ClientTimers;
+
+  constructor(private readonly options: RealtimeClientOptions) {
+    this.clock = options.clock ?? globalClock;
+    this.timers = options.timers ?? globalTimers;
+  }
 
   get state(): ConnectionState {
     return this.stateValue;
@@ -140,17 +177,16 @@ export class RealtimeClient {
   }
 
   private clearTimers(): void {
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers = [];
+    for (const timer of this.pending) this.timers.clearTimeout(timer);
+    this.pending = [];
   }
 
   private later(ms: number, run: () => void): void {
-    const timer = setTimeout(() => {
-      this.timers = this.timers.filter((pending) => pending !== timer);
+    const timer = this.timers.setTimeout(() => {
+      this.pending = this.pending.filter((pending) => pending !== timer);
       run();
     }, ms);
-    (timer as { unref?: () => void }).unref?.();
-    this.timers.push(timer);
+    this.pending.push(timer);
   }
 
   private async open(): Promise<void> {
@@ -168,14 +204,14 @@ export class RealtimeClient {
     this.socket = socket;
     socket.onopen = () => {
       this.attempt = 0;
-      this.lastHeard = Date.now();
+      this.lastHeard = this.clock.now();
       this.setState('live');
       for (const subscription of this.subscriptions.values()) this.sendSubscribe(subscription);
       this.scheduleReauth(token);
       this.watchIdle();
     };
     socket.onmessage = (message) => {
-      this.lastHeard = Date.now();
+      this.lastHeard = this.clock.now();
       this.onMessage(String(message.data));
     };
     socket.onerror = () => undefined;
@@ -213,7 +249,7 @@ export class RealtimeClient {
     const exp = tokenExpiry(token);
     if (exp === undefined) return;
     const lead = (this.options.reauthLeadSeconds ?? 60) * 1000;
-    this.later(Math.max(1_000, exp * 1000 - Date.now() - lead), () => {
+    this.later(Math.max(1_000, exp * 1000 - this.clock.now() - lead), () => {
       void Promise.resolve(this.options.token()).then(
         (fresh) => {
           if (fresh === token) return this.later(10_000, () => this.scheduleReauth(token)); // not renewed yet
@@ -230,7 +266,7 @@ export class RealtimeClient {
     const idle = this.options.idleTimeoutMs ?? 60_000;
     this.later(idle / 2, () => {
       if (this.socket?.readyState !== OPEN) return;
-      if (Date.now() - this.lastHeard > idle) {
+      if (this.clock.now() - this.lastHeard > idle) {
         this.socket.close(4000, 'idle');
         return;
       }
@@ -272,6 +308,12 @@ export class RealtimeClient {
       case 'Error':
         this.emit('error', { code: message.code, message: message.message });
         return;
+      case 'Notification': {
+        if (typeof message.id !== 'string') return;
+        const { type: _type, ...notification } = message;
+        this.emit('notification', notification);
+        return;
+      }
       case 'Pong':
       case 'Unsubscribed':
       case 'Reauthenticated':

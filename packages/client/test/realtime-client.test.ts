@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import type { IncidentEvent, PublishedEvent } from '@alertautec/core';
 import { RealtimeClient, type ConnectionState, type SocketLike } from '../src/index.js';
+import { manualTime, type ManualTime } from './manual-time.js';
 
 /** A WebSocket the test drives by hand: open, deliver, drop. */
 class FakeSocket implements SocketLike {
@@ -40,9 +41,19 @@ class FakeSocket implements SocketLike {
   }
 }
 
-const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
+/** Lets the client's promises (its token provider) settle. */
+const flush = () => new Promise((resolve) => setImmediate(resolve));
+/** The client's time: its timers fire only when a test moves it. */
+let time: ManualTime = manualTime();
+/**
+ * Waits for the client to open socket #count: a retry due now (the backoff is zero here)
+ * is fired, and the token provider given its turn.
+ */
 async function nextSocket(count: number): Promise<FakeSocket> {
-  for (let i = 0; i < 200 && FakeSocket.made.length < count; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+  for (let i = 0; i < 20 && FakeSocket.made.length < count; i++) {
+    time.advance(0);
+    await flush();
+  }
   const socket = FakeSocket.made[count - 1];
   assert.ok(socket, `socket #${count} was opened`);
   return socket;
@@ -61,8 +72,8 @@ const event = (seq: number, subscriptionId: string, id = 'inc1') => ({
 });
 
 let clients: RealtimeClient[] = [];
-function makeClient(token: () => string | Promise<string> = () => 'tok', extra: { reauthLeadSeconds?: number } = {}) {
-  const client = new RealtimeClient({ url: 'ws://example.test/ws', token, WebSocket: FakeSocket, backoff: { initialMs: 1, maxMs: 5, random: () => 0 }, ...extra });
+function makeClient(token: () => string | Promise<string> = () => 'tok', extra: { reauthLeadSeconds?: number; idleTimeoutMs?: number } = {}) {
+  const client = new RealtimeClient({ url: 'ws://example.test/ws', token, WebSocket: FakeSocket, backoff: { initialMs: 1, maxMs: 5, random: () => 0 }, clock: time, timers: time, ...extra });
   const record = { states: [] as ConnectionState[], events: [] as IncidentEvent[], published: [] as PublishedEvent[], errors: [] as { code: string }[] };
   client.on('state', (state) => record.states.push(state));
   client.on('event', (e) => record.events.push(e));
@@ -75,6 +86,7 @@ afterEach(() => {
   for (const client of clients) client.close();
   clients = [];
   FakeSocket.made = [];
+  time = manualTime();
 });
 
 describe('RealtimeClient', () => {
@@ -91,7 +103,9 @@ describe('RealtimeClient', () => {
     client.close();
     assert.deepEqual(record.states, ['connecting', 'live', 'reconnecting', 'live', 'closed']);
     assert.equal(second.closedWith?.code, 1000);
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    assert.equal(time.pendingTimers(), 0, 'close() leaves no timer behind');
+    time.advance(60 * 60_000);
+    await flush();
     assert.equal(FakeSocket.made.length, 2, 'no reconnect after close()');
   });
 
@@ -203,12 +217,18 @@ describe('RealtimeClient', () => {
   it('sends reauth with a fresh token before the current one expires', async () => {
     const jwt = (exp: number, n: number) => `h.${Buffer.from(JSON.stringify({ exp, n })).toString('base64url')}.s`;
     let n = 0;
-    // Each token lives 3 s; the lead is 2 s, so the first reauth comes after about 1 s.
-    const { client, record } = makeClient(() => jwt(Math.floor(Date.now() / 1000) + 3, ++n), { reauthLeadSeconds: 2 });
+    // Each token lives 3 s (the clock starts on a whole second); the lead is 2 s, so the
+    // first reauth comes 1 s after the connection opened.
+    const { client, record } = makeClient(() => jwt(Math.floor(time.now() / 1000) + 3, ++n), { reauthLeadSeconds: 2 });
     client.connect();
     const socket = await nextSocket(1);
     socket.open();
-    for (let i = 0; i < 60 && !socket.sent.some((m) => m.action === 'reauth'); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    time.advance(999);
+    await flush();
+    assert.equal(n, 1, 'no fresh token asked for before the lead');
+    assert.ok(!socket.sent.some((m) => m.action === 'reauth'), 'no reauth before the lead');
+    time.advance(1);
+    await flush();
     const reauth = socket.sent.find((m) => m.action === 'reauth');
     assert.ok(reauth, 'a reauth was sent');
     assert.equal(reauth.token, jwt(JSON.parse(Buffer.from(String(reauth.token).split('.')[1]!, 'base64url').toString()).exp, 2));
@@ -216,6 +236,30 @@ describe('RealtimeClient', () => {
     await flush();
     assert.equal(FakeSocket.made.length, 1, 'no reconnect');
     assert.deepEqual(record.states, ['connecting', 'live']);
+  });
+
+  it('checks a silent connection with a ping action, and replaces it when nothing is heard for idleTimeoutMs', async () => {
+    const { client, record } = makeClient(() => 'tok', { idleTimeoutMs: 60_000 });
+    client.connect();
+    const first = await nextSocket(1);
+    first.open();
+    time.advance(29_999);
+    assert.equal(first.sent.length, 0, 'nothing sent before half the idle timeout');
+    time.advance(1);
+    assert.deepEqual(first.sent, [{ action: 'ping' }]);
+    // Anything heard keeps it: the next check finds it recent.
+    first.receive({ type: 'Pong', at: new Date(time.now()).toISOString() });
+    time.advance(30_000);
+    assert.equal(first.closedWith, undefined);
+    assert.equal(first.sent.filter((m) => m.action === 'ping').length, 2);
+    // Silent from here: the check after idleTimeoutMs has passed closes it, and the client reconnects.
+    time.advance(30_000);
+    assert.equal(first.closedWith, undefined, 'silent for exactly idleTimeoutMs is not yet idle');
+    time.advance(30_000);
+    assert.deepEqual(first.closedWith, { code: 4000, reason: 'idle' });
+    const second = await nextSocket(2);
+    second.open();
+    assert.deepEqual(record.states, ['connecting', 'live', 'reconnecting', 'live']);
   });
 
   it('resumes a subscription whose Subscribed never arrived from the newest seq the client knows', async () => {

@@ -13,13 +13,15 @@ export type Permission =
   | 'incidents:assign'
   | 'auth:introspect'
   | 'metrics:read'
-  | 'jobs:manage';
+  | 'jobs:manage'
+  | 'escalation:manage'
+  | 'notifications:manage';
 
 const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   student: [],
   staff: [],
   authority: [],
-  admin: ['users:manage', 'catalog:manage', 'apiKeys:manage', 'realtime:publish', 'incidents:assign', 'auth:introspect', 'metrics:read', 'jobs:manage'],
+  admin: ['users:manage', 'catalog:manage', 'apiKeys:manage', 'realtime:publish', 'incidents:assign', 'auth:introspect', 'metrics:read', 'jobs:manage', 'escalation:manage', 'notifications:manage'],
 };
 
 const SCOPE_PERMISSIONS: Record<ApiKeyScope, readonly Permission[]> = {
@@ -41,4 +43,14 @@ export function assertCan(actor: Actor, permission: Permission): void {
 /** Staff act for a department, so a staff account without one is incomplete. */
 export function roleNeedsDepartment(role: Role): boolean {
   return role === 'staff';
+}
+
+/** Students act for themselves: only the other roles may belong to a department. */
+export function roleMayHaveDepartment(role: Role): boolean {
+  return role !== 'student';
+}
+
+/** The role that runs a tenant; a tenant always keeps one active account with it. */
+export function isAdminRole(role: Role): boolean {
+  return role === 'admin';
 }

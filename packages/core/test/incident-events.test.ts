@@ -90,6 +90,7 @@ describe('event builders', () => {
     assert.deepEqual(manual.payload, {
       reason: 'manual',
       slaDueAt: new Date(T0 + 3_600_000).toISOString(),
+      level: 1,
       status: 'escalated',
       previousStatus: 'in_progress',
       updatedBy: 'u-auth',

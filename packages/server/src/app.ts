@@ -6,6 +6,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { DomainError, rateLimited } from '@alertautec/core';
 import { apiKeysRoutes } from './api-keys/routes.js';
+import { looksLikeApiKey } from './api-keys/service.js';
 import { authRoutes } from './auth/routes.js';
 import { refreshCookieSettings } from './auth/session-cookie.js';
 import { catalogRoutes } from './catalog/routes.js';
@@ -27,6 +28,8 @@ import { incidentsRoutes } from './incidents/routes.js';
 import { realtimeRoutes } from './realtime/routes.js';
 import { usersRoutes } from './users/routes.js';
 import { jobsRoutes } from './jobs/routes.js';
+import { notificationsRoutes } from './notifications/index.js';
+import { escalationRoutes } from './escalation/routes.js';
 import { refuseUpgrade } from './http/refuse-upgrade.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -87,7 +90,11 @@ export async function buildApp(system: System): Promise<App> {
   await app.register(multipart, { limits: { fileSize: config.attachmentMaxBytes, files: 1, fields: 0, parts: 1 } });
   // Parses the web app's refresh-token cookie (auth/session-cookie.ts); nothing else uses cookies.
   await app.register(cookie);
-  registerAuthentication(app, services);
+  registerAuthentication(app, {
+    isApiKey: looksLikeApiKey,
+    apiKey: (key) => services.apiKeys.authenticate(key),
+    accessToken: (token) => services.auth.actorFromAccessToken(token),
+  });
 
   const webServed = api && (await registerWeb(app, config.webDir ?? defaultWebDir));
   app.setNotFoundHandler((request, reply) => {
@@ -109,6 +116,8 @@ export async function buildApp(system: System): Promise<App> {
     incidentsRoutes(app, services.incidents, services.attachments);
     realtimeRoutes(app, system.realtime.publisher);
     jobsRoutes(app, services.jobs);
+    notificationsRoutes(app, services.notifications);
+    escalationRoutes(app, services.escalationPolicy);
   }
 
   // The realtime gateway shares the port: WebSocket upgrades at /ws (refused without the role).

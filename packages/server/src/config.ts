@@ -50,6 +50,10 @@ export interface Config {
   webDir: string | null;
   /** Where people reach the app (e.g. https://alertas.example.edu); https makes cookies Secure. */
   publicUrl: string | null;
+  /** The base of links in messages: PUBLIC_URL, or http://localhost:3000 when unset (links only; HSTS and cookies follow publicUrl). */
+  linkBaseUrl: string;
+  /** E-mail: SMTP_URL (null: the dev mailbox, or no e-mail in production) and the From address. */
+  mail: { smtpUrl: string | null; from: string };
   /** How far back a reconnecting client may resume; older answers ResyncRequired. */
   realtimeRetention: { maxEvents: number; maxAgeMs: number };
   wsMaxConnectionsPerUser: number;
@@ -75,6 +79,10 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** Log bytes held for a slow stdout reader before lines are dropped. */
   logBufferBytes: number;
+  /** SMS channel: `POST {to, body}` as JSON here (null: no SMS). */
+  smsWebhookUrl: string | null;
+  /** Amazon SNS channel: the topic alerts are published to (null: no SNS). The SDK reads its own AWS_* variables. */
+  snsTopicArn: string | null;
 }
 
 export class ConfigError extends Error {
@@ -164,6 +172,54 @@ function publicUrl(env: Env): string | null {
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError('PUBLIC_URL', `must start with https:// or http://, got "${raw}"`);
   return url.origin;
+}
+
+function smsWebhookUrl(env: Env): string | null {
+  const raw = env.SMS_WEBHOOK_URL?.trim();
+  if (!raw) return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    // Not echoed: the URL may carry the provider's token.
+    throw new ConfigError('SMS_WEBHOOK_URL', 'is not a valid URL');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError('SMS_WEBHOOK_URL', `must start with https:// or http://, got "${url.protocol}//"`);
+  return url.href;
+}
+
+function snsTopicArn(env: Env): string | null {
+  const raw = env.SNS_TOPIC_ARN?.trim();
+  if (!raw) return null;
+  if (!/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/.test(raw)) {
+    throw new ConfigError('SNS_TOPIC_ARN', `must be a topic ARN such as arn:aws:sns:us-east-1:123456789012:alerts, got "${raw}"`);
+  }
+  return raw;
+}
+
+function smtpUrl(env: Env): string | null {
+  const raw = env.SMTP_URL?.trim();
+  if (!raw) return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    // Not echoed: the URL may carry the SMTP password.
+    throw new ConfigError('SMTP_URL', 'is not a valid URL');
+  }
+  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') throw new ConfigError('SMTP_URL', `must start with smtp:// or smtps://, got "${url.protocol}//"`);
+  if (!url.hostname) throw new ConfigError('SMTP_URL', 'must name a host');
+  return raw;
+}
+
+function mailFrom(env: Env): string {
+  const raw = env.MAIL_FROM?.trim();
+  if (!raw) return 'AlertaUTEC <alertas@localhost>';
+  // `address@host` or `Name <address@host>`, on one line (it becomes a header).
+  if (/[\r\n]/.test(raw) || !/^(?:[^<>]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/.test(raw)) {
+    throw new ConfigError('MAIL_FROM', `must be an address or "Name <address>", got "${raw}"`);
+  }
+  return raw;
 }
 
 const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
@@ -302,6 +358,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     },
     webDir: webDir ? path.resolve(cwd, webDir) : null,
     publicUrl: publicUrl(env),
+    linkBaseUrl: publicUrl(env) ?? 'http://localhost:3000',
+    mail: { smtpUrl: smtpUrl(env), from: mailFrom(env) },
     realtimeRetention: {
       maxEvents: integer(env, 'REALTIME_RETENTION_EVENTS', 100_000, 1, 100_000_000),
       maxAgeMs: integer(env, 'REALTIME_RETENTION_DAYS', 7, 1, 365) * 86_400_000,
@@ -313,5 +371,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     httpLimits: httpLimits(env),
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 15_000, 100, 600_000),
     logBufferBytes: integer(env, 'LOG_BUFFER_BYTES', 4 * 1_048_576, 65_536, 1_073_741_824),
+    smsWebhookUrl: smsWebhookUrl(env),
+    snsTopicArn: snsTopicArn(env),
   };
 }

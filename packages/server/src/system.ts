@@ -1,23 +1,26 @@
 import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { DestinationStream, Logger } from 'pino';
-import { systemClock, type Clock } from './adapters.js';
+import { systemClock, systemTimers, type Clock, type Timers } from './adapters.js';
 import { createApiKeysService } from './api-keys/service.js';
 import { createAccessTokens } from './auth/access-tokens.js';
 import { createActiveSessions } from './auth/active-sessions.js';
 import { createPasswordHasher } from './auth/passwords.js';
 import { createLoginThrottle } from './auth/login-throttle.js';
+import { refreshTokenRepository } from './auth/refresh-token-repository.js';
 import { createAuthService } from './auth/service.js';
 import { loadSigningKeys, type SigningKeys } from './auth/signing-keys.js';
 import { createFilesystemBlobStore } from './blobs/filesystem.js';
 import { createCatalogService } from './catalog/service.js';
 import { createCatalogCache } from './catalog/snapshot.js';
+import { createEscalationPolicyService, createEscalator } from './escalation/index.js';
 import type { Config, ProcessRole } from './config.js';
 import { LOG_CHANNEL, PUBLISH_CHANNEL, SESSION_CHANNEL, USER_CHANNEL, createLocalNotices, createPostgresNotices, type Notices } from './events/signal.js';
 import { createAttachmentsService } from './incidents/attachments.js';
 import { createIncidentsService } from './incidents/service.js';
 import { createJobsService, type JobsService } from './jobs/service.js';
 import { housekeepingJob } from './ops/housekeeping.js';
+import { NOTIFICATION_CHANNEL, createNotifications, type NotificationsService } from './notifications/index.js';
 import { createLogger } from './ops/logger.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
 import { Broadcaster } from './realtime/broadcaster.js';
@@ -58,10 +61,15 @@ export interface System {
   close(): Promise<void>;
 }
 
-export type Services = ReturnType<typeof createServices> & { jobs: JobsService };
+export type Services = ReturnType<typeof createServices> & { jobs: JobsService; notifications: NotificationsService };
 
 export interface SystemOptions {
   clock?: Clock;
+  /**
+   * The realtime side's timers (token expiry, close cut-off, keep-alive); tests pass a
+   * manual clock's so that moving it fires them. The workers runtime keeps its own.
+   */
+  timers?: Timers;
   /** PostgreSQL schema to run in (tests isolate themselves with it); else DATABASE_SCHEMA. */
   databaseSchema?: string;
   /** Where log lines go instead of stdout (tests read what was logged). */
@@ -76,16 +84,24 @@ function createServices(deps: ServiceDeps) {
   const { config, notices } = deps;
   const committed = (tenantId: string) => notices.notify(LOG_CHANNEL, tenantId);
   const catalog = createCatalogCache(deps.db, deps.clock);
-  const incidents = createIncidentsService({ ...deps, sla: config.sla, catalog, committed });
+  const escalation = createEscalator({ ...deps, committed });
+  const incidents = createIncidentsService({ ...deps, sla: config.sla, catalog, committed, onCreate: escalation.scheduleSlaCheck });
   const blobs = createFilesystemBlobStore(config.dataDir);
   const loginThrottle = createLoginThrottle({ ...deps, limits: config.loginThrottle });
   return {
     auth: createAuthService(deps),
     loginThrottle,
-    users: createUsersService({ ...deps, loginThrottle, userChanged: (tenantId, userId) => notices.notify(USER_CHANNEL, `${tenantId}/${userId}`) }),
+    users: createUsersService({
+      ...deps,
+      loginThrottle,
+      revokeSessions: refreshTokenRepository.revokeAllForUser,
+      userChanged: (tenantId, userId) => notices.notify(USER_CHANNEL, `${tenantId}/${userId}`),
+    }),
     apiKeys: createApiKeysService(deps),
     catalog: createCatalogService({ ...deps, catalog }),
     incidents,
+    escalation,
+    escalationPolicy: createEscalationPolicyService(deps),
     attachments: createAttachmentsService({ ...deps, blobs, incidents, maxBytes: config.attachmentMaxBytes, committed }),
   };
 }
@@ -100,7 +116,7 @@ export async function createSystem(config: Config, options: SystemOptions = {}):
   const onConnectionError = (error: unknown) => log.warn({ err: error }, 'database connection lost; a new one is opened when needed');
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, schema, onConnectionError });
   const notices = config.databaseUrl
-    ? createPostgresNotices({ connectionString: config.databaseUrl, prefix: `alertautec_${schema ? `${schema}_` : ''}`, channels: [LOG_CHANNEL, PUBLISH_CHANNEL, USER_CHANNEL, SESSION_CHANNEL, JOB_CHANNEL], onError, applicationName: postgresApplicationName(schema) })
+    ? createPostgresNotices({ connectionString: config.databaseUrl, prefix: `alertautec_${schema ? `${schema}_` : ''}`, channels: [LOG_CHANNEL, PUBLISH_CHANNEL, USER_CHANNEL, SESSION_CHANNEL, JOB_CHANNEL, NOTIFICATION_CHANNEL], onError, applicationName: postgresApplicationName(schema) })
     : createLocalNotices();
   try {
     await notices.ready;
@@ -136,10 +152,13 @@ export async function createSystem(config: Config, options: SystemOptions = {}):
       registry,
       metrics: realtimeMetrics,
       clock,
+      timers: options.timers ?? systemTimers,
       log,
       options: { ...DEFAULT_GATEWAY_OPTIONS, maxConnectionsPerUser: config.wsMaxConnectionsPerUser, pingIntervalMs: config.wsPingIntervalMs },
     });
     const publisher = createPublisher({ db: store.db, clock, notices, registry, metrics: realtimeMetrics, onError });
+    const notifications = createNotifications({ config, store, clock, notices, registry, log });
+    for (const warning of notifications.warnings()) log.warn(warning);
     const workers = createWorkerRuntime({
       store,
       clock,
@@ -147,11 +166,12 @@ export async function createSystem(config: Config, options: SystemOptions = {}):
       registry: metrics.registry,
       log,
       nodeId: `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`,
-      jobs: [housekeepingJob({ db: store.db, clock }), ...(options.extraJobs ?? [])],
+      jobs: [housekeepingJob({ db: store.db, clock }), ...services.escalation.jobs, notifications.job as JobDefinition<never>, ...(options.extraJobs ?? [])],
+      consumers: [notifications.consumer],
       scheduleOverrides: config.jobSchedules,
       timeZone: config.timeZone,
     });
-    const allServices = { ...services, jobs: createJobsService({ db: store.db, clock, runtime: workers }) };
+    const allServices = { ...services, jobs: createJobsService({ db: store.db, clock, runtime: workers }), notifications: notifications.service };
 
     const started = new Set<ProcessRole>();
     return {
@@ -172,6 +192,7 @@ export async function createSystem(config: Config, options: SystemOptions = {}):
           broadcaster.start();
           gateway.start();
           publisher.start();
+          notifications.push.start();
         }
         if (roles.includes('workers') && !started.has('workers')) workers.start();
         for (const role of roles) started.add(role);
@@ -182,6 +203,7 @@ export async function createSystem(config: Config, options: SystemOptions = {}):
         publisher.close();
         // In-flight jobs finish (or are handed back) while the store is still open.
         await workers.stop();
+        notifications.close();
         await notices.close();
         await store.close();
       },

@@ -23,14 +23,15 @@ describe('reconnecting in the browser', { skip }, () => {
     await board.locator('.connection-live').waitFor();
     const url = board.url();
 
-    // Keep the socket from coming back at once, so the reports surely land while it is down:
-    // a path the server refuses (404), on this origin, since the CSP allows no other.
+    // Keep the socket from coming back until the reports have landed, so they surely land
+    // while it is down: a path the server refuses (404), on this origin, since the CSP
+    // allows no other.
     const student = await app.login(DEMO.student.email, DEMO.student.password);
     await board.evaluate(() => {
-      const page = globalThis as unknown as { WebSocket: new (url: string) => object };
+      const page = globalThis as unknown as { WebSocket: new (url: string) => object; unblockWebSocket?: () => void };
       const Native = page.WebSocket;
       let blocked = true;
-      setTimeout(() => (blocked = false), 1_500);
+      page.unblockWebSocket = () => (blocked = false);
       page.WebSocket = class extends Native {
         constructor(url: string) {
           super(blocked ? url.replace('/ws?', '/ws-refused?') : url);
@@ -48,6 +49,8 @@ describe('reconnecting in the browser', { skip }, () => {
       });
       assert.equal(created.status, 201, created.text);
     }
+    assert.equal(await board.locator('.connection-live').count(), 0, 'still down while the reports landed');
+    await board.evaluate(() => (globalThis as unknown as { unblockWebSocket: () => void }).unblockWebSocket());
 
     await board.locator('.connection-live').waitFor({ timeout: 20_000 });
     for (const title of titles) await board.locator('tr', { hasText: title }).waitFor({ timeout: 10_000 });

@@ -1,6 +1,7 @@
 import type { UserActor } from '../roles.js';
+import { toIso } from '../time.js';
 import type { Incident, Status, Urgency } from './model.js';
-import { canSeeInternal, canSeeReporter } from './visibility.js';
+import { canSeeInternal, canSeeReporter, seesAnonymousReporters } from './visibility.js';
 
 /**
  * The event catalogue: every change to an incident is one of these, appended to the log
@@ -25,6 +26,8 @@ export interface IncidentEventPayloads {
   IncidentEscalated: {
     reason: 'sla_breach' | 'manual';
     slaDueAt: string;
+    /** 1 for the first escalation (manual or SLA breach), +1 for each escalation-policy level after it. */
+    level: number;
     status: 'escalated';
     previousStatus: Status;
     updatedBy: string | null;
@@ -57,7 +60,10 @@ export interface NewEvent<K extends IncidentEventType = IncidentEventType> {
   internal: boolean;
 }
 
-const iso = (ms: number) => new Date(ms).toISOString();
+/** The event as the log holds it: what was appended, stamped with its seq and the time of its append. */
+export function stampedEvent(appended: Pick<NewEvent, 'type' | 'incidentId' | 'actorId' | 'payload'>, seq: number, at: number): IncidentEvent {
+  return { seq, type: appended.type, id: appended.incidentId, at: toIso(at), actorId: appended.actorId, ...appended.payload } as IncidentEvent;
+}
 
 export function incidentCreatedEvent(incident: Incident): NewEvent<'IncidentCreated'> {
   return {
@@ -74,7 +80,7 @@ export function incidentCreatedEvent(incident: Incident): NewEvent<'IncidentCrea
       urgency: incident.urgency,
       status: incident.status,
       departmentId: incident.departmentId,
-      createdAt: iso(incident.createdAt),
+      createdAt: toIso(incident.createdAt),
     },
   };
 }
@@ -90,7 +96,7 @@ export function statusChangeEvent(
   const common = {
     previousStatus: before.status,
     updatedBy: actorId,
-    updatedAt: iso(after.updatedAt),
+    updatedAt: toIso(after.updatedAt),
     ...(note !== undefined ? { note } : {}),
   };
   if (after.status === 'escalated') {
@@ -99,7 +105,7 @@ export function statusChangeEvent(
       incidentId: after.id,
       actorId,
       internal: false,
-      payload: { reason, slaDueAt: iso(after.slaDueAt), status: 'escalated', ...common },
+      payload: { reason, slaDueAt: toIso(after.slaDueAt), level: 1, status: 'escalated', ...common },
     };
   }
   return { type: 'IncidentStatusChanged', incidentId: after.id, actorId, internal: false, payload: { status: after.status, ...common } };
@@ -139,6 +145,13 @@ export const attachmentAddedEvent = (
 });
 
 const PERSON_FIELDS = ['actorId', 'reporterId', 'updatedBy', 'authorId'] as const;
+
+/**
+ * Viewers with the same key are shown every event alike (eventForViewer asks nothing else
+ * of them), so one rendering of an event can serve them all.
+ */
+export const eventViewKey = (viewer: UserActor): string =>
+  `${canSeeInternal(viewer) ? 'internal' : 'public'}|${seesAnonymousReporters(viewer) ? 'reporter' : 'anonymous'}`;
 
 /**
  * Shapes one logged event for one viewer: null when they may not see it (internal

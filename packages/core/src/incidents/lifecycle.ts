@@ -69,8 +69,8 @@ export function assertRoleMayMove(actor: UserActor, incident: Pick<Incident, 'st
 /**
  * Applies a status change, or throws: `invalid_transition` (409) when the graph forbids
  * it, `forbidden` (403) when the graph allows it but this role may not make it.
- * The first move out of pending sets acknowledgedAt; resolving sets resolvedAt and
- * reopening clears it.
+ * The first move out of pending sets acknowledgedAt (CONTRACT §3, the system's SLA
+ * escalation included); resolving sets resolvedAt and reopening clears it.
  */
 export function applyTransition(actor: UserActor, incident: Incident, to: Status, now: number): Incident {
   if (!isAllowedByGraph(incident.status, to)) throw invalidTransition(incident.status, to);

@@ -1,4 +1,4 @@
-import type { UserActor } from '../roles.js';
+import type { Role, UserActor } from '../roles.js';
 import type { Incident } from './model.js';
 
 /**
@@ -11,14 +11,23 @@ export type IncidentScope =
   | { kind: 'department'; tenantId: string; departmentId: string | null }
   | { kind: 'reporter'; tenantId: string; reporterId: string };
 
+/** How far each role sees. */
+const REACH: Record<Role, IncidentScope['kind']> = { admin: 'tenant', authority: 'tenant', staff: 'department', student: 'reporter' };
+
+/** Sees every incident of the tenant (authorities and admins). */
+export const seesWholeTenant = (actor: Pick<UserActor, 'role'>): boolean => REACH[actor.role] === 'tenant';
+/** Sees the incidents of the department it belongs to (staff). */
+export const seesDepartment = (actor: Pick<UserActor, 'role'>): boolean => REACH[actor.role] === 'department';
+/** Sees only the incidents it reported (students). */
+export const seesOwnReports = (actor: Pick<UserActor, 'role'>): boolean => REACH[actor.role] === 'reporter';
+
 export function incidentScope(actor: UserActor): IncidentScope {
-  switch (actor.role) {
-    case 'admin':
-    case 'authority':
+  switch (REACH[actor.role]) {
+    case 'tenant':
       return { kind: 'tenant', tenantId: actor.tenantId };
-    case 'staff':
+    case 'department':
       return { kind: 'department', tenantId: actor.tenantId, departmentId: actor.departmentId };
-    case 'student':
+    case 'reporter':
       return { kind: 'reporter', tenantId: actor.tenantId, reporterId: actor.userId };
   }
 }
@@ -40,5 +49,7 @@ export function canSeeIncident(actor: UserActor, incident: Pick<Incident, 'tenan
 export const canSeeInternal = (actor: UserActor): boolean => actor.role !== 'student';
 
 /** Anonymous reports hide who reported them from everyone but admins. */
+export const seesAnonymousReporters = (actor: Pick<UserActor, 'role'>): boolean => actor.role === 'admin';
+
 export const canSeeReporter = (actor: UserActor, incident: Pick<Incident, 'anonymous'>): boolean =>
-  !incident.anonymous || actor.role === 'admin';
+  !incident.anonymous || seesAnonymousReporters(actor);

@@ -53,6 +53,16 @@ export interface PublishedEvent {
   at: string;
 }
 
+/** One of the user's in-app notifications (issue 11), pushed to all their connections unasked. */
+export interface NotificationMessage {
+  type: 'Notification';
+  id: string;
+  title: string;
+  body: string;
+  incidentId: string | null;
+  createdAt: string;
+}
+
 export type ServerMessage =
   | { type: 'Subscribed'; subscriptionId: string; headSeq: number; ref?: string }
   | { type: 'Unsubscribed'; subscriptionId: string }
@@ -61,6 +71,7 @@ export type ServerMessage =
   | { type: 'Error'; code: string; message: string }
   | { type: 'ResyncRequired'; headSeq: number; subscriptionId?: string }
   | (IncidentEvent & { subscriptionId: string })
+  | NotificationMessage
   | PublishedEvent;
 
 export const RESERVED_EVENT_TYPES: readonly string[] = [

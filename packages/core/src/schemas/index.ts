@@ -5,3 +5,5 @@ export * from './api-keys.js';
 export * from './catalog.js';
 export * from './incidents.js';
 export * from './jobs.js';
+export * from './escalation.js';
+export * from './notifications.js';

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { API_KEY_SCOPES, assertCan, cleanText, notFound, unauthenticated, type Actor, type ApiKeyScope } from '@alertautec/core';
+import { API_KEY_SCOPES, assertCan, cleanText, notFound, toIso, toIsoOrNull, unauthenticated, type Actor, type ApiKeyScope } from '@alertautec/core';
 import type { ApiKey, CreateApiKeyBody } from '@alertautec/core/schemas';
-import { newId, toIso, toIsoOrNull, type Clock } from '../adapters.js';
+import { newId, type Clock } from '../adapters.js';
 import type { Db } from '../store/executor.js';
 import { apiKeysRepository, type ApiKeyRow } from './repository.js';
 

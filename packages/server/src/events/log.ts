@@ -1,4 +1,4 @@
-import type { IncidentEvent, NewEvent } from '@alertautec/core';
+import { stampedEvent, type IncidentEvent, type NewEvent } from '@alertautec/core';
 import { sql } from 'kysely';
 import type { Db } from '../store/executor.js';
 import { prepared } from '../store/prepared.js';
@@ -63,16 +63,15 @@ export async function appendEvent(trx: Db, tenantId: string, event: NewEvent, at
   return seq;
 }
 
+/** A row of incident_events as readers see it: the event, stamped as the contract shapes it. */
 export function toLoggedEvent(row: EventRow): LoggedEvent {
-  const event = {
-    seq: Number(row.seq),
-    type: row.type,
-    id: row.incident_id,
-    at: new Date(Number(row.at)).toISOString(),
+  const appended = {
+    type: row.type as NewEvent['type'],
+    incidentId: row.incident_id,
     actorId: row.actor_id,
-    ...(JSON.parse(row.payload) as object),
-  } as IncidentEvent;
-  return { event, internal: row.internal === 1, incidentId: row.incident_id };
+    payload: JSON.parse(row.payload) as NewEvent['payload'],
+  };
+  return { event: stampedEvent(appended, Number(row.seq), Number(row.at)), internal: row.internal === 1, incidentId: row.incident_id };
 }
 
 export const eventLog = {

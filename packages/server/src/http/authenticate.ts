@@ -1,8 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { forbidden, unauthenticated, type Actor, type UserActor } from '@alertautec/core';
-import type { ApiKeysService } from '../api-keys/service.js';
-import { looksLikeApiKey } from '../api-keys/service.js';
-import type { AuthService } from '../auth/service.js';
 
 /**
  * Who may call a route. Every `/api` route needs a signed-in user unless it says otherwise;
@@ -20,6 +17,19 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * How each kind of credential is checked, provided by the modules that issue them (auth its
+ * access tokens, api-keys its keys), so that the HTTP layer depends on neither.
+ */
+export interface CredentialChecks {
+  /** Whether a presented credential is an API key; otherwise it is taken for an access token. */
+  isApiKey(credential: string): boolean;
+  /** The key's actor; a made-up or revoked key is refused (401). */
+  apiKey(key: string): Promise<Actor>;
+  /** The token's actor; an invalid or ended one is refused (401). */
+  accessToken(token: string): Promise<Actor>;
+}
+
 function credentials(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
   if (header) {
@@ -31,7 +41,7 @@ function credentials(request: FastifyRequest): string | undefined {
   return typeof apiKey === 'string' ? apiKey : undefined;
 }
 
-export function registerAuthentication(app: FastifyInstance, services: { auth: AuthService; apiKeys: ApiKeysService }) {
+export function registerAuthentication(app: FastifyInstance, checks: CredentialChecks) {
   app.decorateRequest('actor', null);
   app.addHook('onRequest', async (request) => {
     const url = request.routeOptions.url;
@@ -43,13 +53,13 @@ export function registerAuthentication(app: FastifyInstance, services: { auth: A
       if (mode === 'optional') return;
       throw unauthenticated();
     }
-    if (looksLikeApiKey(token)) {
+    if (checks.isApiKey(token)) {
       // A made-up or revoked key is 401 everywhere; a valid one is 403 where keys do not belong.
-      const actor = await services.apiKeys.authenticate(token);
+      const actor = await checks.apiKey(token);
       if (mode === 'user') throw forbidden('API keys cannot be used on this route.', 'api_key_not_allowed');
       request.actor = actor;
     } else {
-      request.actor = await services.auth.actorFromAccessToken(token);
+      request.actor = await checks.accessToken(token);
     }
   });
 }

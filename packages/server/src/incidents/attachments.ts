@@ -2,11 +2,12 @@ import { PassThrough, type Readable } from 'node:stream';
 import { fileTypeFromBuffer } from 'file-type';
 import { DomainError, attachmentAddedEvent, notFound, validationError, type UserActor } from '@alertautec/core';
 import { newId, type Clock } from '../adapters.js';
-import type { BlobStore } from '../blobs/filesystem.js';
+import type { BlobStore } from '../blobs/blob-store.js';
 import { appendEvent } from '../events/log.js';
 import type { LogCommitted } from '../events/signal.js';
 import type { Db } from '../store/executor.js';
 import type { Write } from '../store/group-commit.js';
+import { attachmentsRepository } from './attachments-repository.js';
 import type { IncidentsService } from './service.js';
 
 /**
@@ -68,18 +69,6 @@ async function receiveUpload(blobs: BlobStore, upload: Upload['stream']) {
   }
 }
 
-const countFor = async (db: Db, tenantId: string, incidentId: string) =>
-  Number(
-    (
-      await db
-        .selectFrom('attachments')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('tenant_id', '=', tenantId)
-        .where('incident_id', '=', incidentId)
-        .executeTakeFirstOrThrow()
-    ).n,
-  );
-
 export interface Upload {
   filename: string | undefined;
   stream: Readable & { truncated?: boolean };
@@ -103,7 +92,7 @@ export function createAttachmentsService(deps: {
 
     async add(actor: UserActor, incidentId: string, upload: Upload) {
       const incident = await incidents.findVisible(actor, incidentId);
-      if ((await countFor(db, actor.tenantId, incident.id)) >= MAX_ATTACHMENTS_PER_INCIDENT) {
+      if ((await attachmentsRepository.countFor(db, actor.tenantId, incident.id)) >= MAX_ATTACHMENTS_PER_INCIDENT) {
         upload.stream.resume();
         throw tooMany();
       }
@@ -140,23 +129,20 @@ export function createAttachmentsService(deps: {
       const now = clock.now();
       try {
         await write(async (trx) => {
-          await trx
-            .insertInto('attachments')
-            .values({
-              id: attachment.id,
-              tenant_id: actor.tenantId,
-              incident_id: incident.id,
-              filename: attachment.filename,
-              content_type: attachment.contentType,
-              size: attachment.size,
-              storage_key: key,
-              uploaded_by: actor.userId,
-              created_at: now,
-            })
-            .execute();
+          await attachmentsRepository.insert(trx, {
+            id: attachment.id,
+            tenant_id: actor.tenantId,
+            incident_id: incident.id,
+            filename: attachment.filename,
+            content_type: attachment.contentType,
+            size: attachment.size,
+            storage_key: key,
+            uploaded_by: actor.userId,
+            created_at: now,
+          });
           await appendEvent(trx, actor.tenantId, attachmentAddedEvent(incident.id, actor.userId, attachment), now);
           // Counted after the append: the log's per-tenant lock makes racing uploads queue here.
-          if ((await countFor(trx, actor.tenantId, incident.id)) > MAX_ATTACHMENTS_PER_INCIDENT) throw tooMany();
+          if ((await attachmentsRepository.countFor(trx, actor.tenantId, incident.id)) > MAX_ATTACHMENTS_PER_INCIDENT) throw tooMany();
         });
       } catch (error) {
         await blobs.remove(key);
@@ -168,13 +154,7 @@ export function createAttachmentsService(deps: {
 
     async open(actor: UserActor, incidentId: string, attachmentId: string) {
       const incident = await incidents.findVisible(actor, incidentId);
-      const row = await db
-        .selectFrom('attachments')
-        .selectAll()
-        .where('tenant_id', '=', actor.tenantId)
-        .where('incident_id', '=', incident.id)
-        .where('id', '=', attachmentId)
-        .executeTakeFirst();
+      const row = await attachmentsRepository.find(db, actor.tenantId, incident.id, attachmentId);
       if (!row) throw notFound('Attachment');
       return { filename: row.filename, contentType: row.content_type, size: Number(row.size), stream: blobs.read(row.storage_key) };
     },

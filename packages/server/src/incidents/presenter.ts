@@ -1,6 +1,5 @@
-import { canSeeReporter, type Incident, type UserActor } from '@alertautec/core';
+import { canSeeReporter, toIso, toIsoOrNull, type Incident, type UserActor } from '@alertautec/core';
 import type { DuplicateSummary, IncidentView } from '@alertautec/core/schemas';
-import { toIso, toIsoOrNull } from '../adapters.js';
 
 export function presentIncident(incident: Incident, viewer: UserActor): IncidentView {
   return {

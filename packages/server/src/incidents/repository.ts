@@ -95,6 +95,10 @@ export const incidentsRepository = {
     return row ? fromRow(row) : undefined;
   },
 
+  /** The incidents of these ids that exist in the tenant, in no particular order. */
+  findMany: async (db: Db, tenantId: string, ids: readonly string[]) =>
+    (await db.selectFrom('incidents').selectAll().where('tenant_id', '=', tenantId).where('id', 'in', ids).execute()).map(fromRow),
+
   /** Writes a changed incident if nobody else changed it first; false when the version moved. */
   updateIfVersion: async (db: Db, incident: Incident, expectedVersion: number) => {
     const result = await db

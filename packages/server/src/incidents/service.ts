@@ -17,6 +17,7 @@ import {
   incidentScope,
   isPossibleDuplicate,
   notFound,
+  stampedEvent,
   statusChangeEvent,
   validationError,
   cleanText,
@@ -47,6 +48,8 @@ export interface IncidentsDeps {
   catalog: CatalogCache;
   /** Tells log consumers (the broadcaster) that a tenant's log grew. */
   committed: LogCommitted;
+  /** Runs inside the creating transaction (the SLA escalation schedules its check there). */
+  onCreate?: (trx: Db, incident: Incident, now: number) => Promise<void>;
 }
 
 const MAX_WRITE_ATTEMPTS = 3;
@@ -56,7 +59,7 @@ const staleVersion = (current: number) =>
 
 export type IncidentsService = ReturnType<typeof createIncidentsService>;
 
-export function createIncidentsService({ db, write, clock, sla, catalog, committed }: IncidentsDeps) {
+export function createIncidentsService({ db, write, clock, sla, catalog, committed, onCreate }: IncidentsDeps) {
   /** The incident if this actor may see it; otherwise 404, never 403 (existence does not leak). */
   async function findVisible(actor: UserActor, id: string): Promise<Incident> {
     const incident = await incidentsRepository.findById(db, actor.tenantId, id);
@@ -150,6 +153,7 @@ export function createIncidentsService({ db, write, clock, sla, catalog, committ
             });
           }
           await incidentsRepository.insert(trx, toRow(incident, searchText));
+          await onCreate?.(trx, incident, now);
           await appendEvent(trx, actor.tenantId, incidentCreatedEvent(incident), now);
         });
       } catch (error) {
@@ -236,8 +240,7 @@ export function createIncidentsService({ db, write, clock, sla, catalog, committ
       const now = clock.now();
       const seq = await write((trx) => appendEvent(trx, actor.tenantId, event, now));
       committed(actor.tenantId);
-      const logged = { seq, type: event.type, id: incident.id, at: new Date(now).toISOString(), actorId: actor.userId, ...event.payload } as IncidentEvent;
-      return eventForViewer(actor, logged, internal, incident)!;
+      return eventForViewer(actor, stampedEvent(event, seq, now), internal, incident)!;
     },
 
     async events(actor: UserActor, id: string) {

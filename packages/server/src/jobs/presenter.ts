@@ -1,5 +1,5 @@
+import { toIso, toIsoOrNull } from '@alertautec/core';
 import type { Job, JobRun, JobState } from '@alertautec/core/schemas';
-import { toIso, toIsoOrNull } from '../adapters.js';
 import type { JobRow } from '../workers/index.js';
 
 export const presentJobRun = (row: JobRow): JobRun => ({

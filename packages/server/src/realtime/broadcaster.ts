@@ -1,6 +1,7 @@
 import {
   canSeeIncident,
   eventForViewer,
+  eventViewKey,
   matchesFilters,
   type IncidentEvent,
   type SubscriptionFilters,
@@ -30,18 +31,15 @@ export interface Retention {
 
 const BATCH = 500;
 
-type Shape = 'student' | 'staff' | 'admin';
-const shapeOf = (actor: UserActor): Shape => (actor.role === 'student' ? 'student' : actor.role === 'admin' ? 'admin' : 'staff');
-
 /** Who may receive an event: its incident's viewers (for a reassignment, both departments'). */
 function mayReceive(actor: UserActor, event: IncidentEvent, state: IncidentState): boolean {
   if (canSeeIncident(actor, state)) return true;
   return event.type === 'DepartmentAssigned' && canSeeIncident(actor, { ...state, departmentId: event.previousDepartmentId });
 }
 
-/** Frames for one event, built once per viewer shape and subscription id. */
+/** Frames for one event, built once per way of viewing it (eventViewKey) and subscription id. */
 class EventFrames {
-  private readonly texts = new Map<Shape, string | null>();
+  private readonly texts = new Map<string, string | null>();
   private readonly frames = new Map<string, Frame>();
   constructor(
     private readonly logged: LoggedEvent,
@@ -49,15 +47,15 @@ class EventFrames {
   ) {}
 
   frameFor(actor: UserActor, subscriptionId: string): Frame | null {
-    const shape = shapeOf(actor);
-    let text = this.texts.get(shape);
+    const view = eventViewKey(actor);
+    let text = this.texts.get(view);
     if (text === undefined) {
       const shown = eventForViewer(actor, this.logged.event, this.logged.internal, this.state);
       text = shown ? JSON.stringify(shown) : null;
-      this.texts.set(shape, text);
+      this.texts.set(view, text);
     }
     if (text === null) return null;
-    const key = `${shape}|${subscriptionId}`;
+    const key = `${view}|${subscriptionId}`;
     let frame = this.frames.get(key);
     if (!frame) {
       frame = textFrame(`{"subscriptionId":${JSON.stringify(subscriptionId)},${text.slice(1)}`);

@@ -1,5 +1,6 @@
 import type WebSocket from 'ws';
 import { CLOSE_CODES, type ServerMessage, type SubscriptionFilters, type UserActor } from '@alertautec/core';
+import type { Timers } from '../adapters.js';
 import { textFrame, writeFrame, type Frame } from './frames.js';
 
 /** One subscription of one connection: its filters and where its stream stands. */
@@ -21,6 +22,9 @@ export interface ConnectionLimits {
   maxViolations: number;
 }
 
+/** How long a peer has to answer the close handshake before it is cut off. */
+export const CLOSE_GRACE_MS = 2_000;
+
 /** A signed-in WebSocket connection: who it is, what it subscribed to, its manners. */
 export class Connection {
   readonly subscriptions = new Map<string, Subscription>();
@@ -32,7 +36,8 @@ export class Connection {
   private tokens: number;
   private lastRefill: number;
   private violations: number[] = [];
-  private expiryTimer: NodeJS.Timeout | undefined;
+  private expiryTimer: unknown;
+  private cutOffTimer: unknown;
 
   constructor(
     readonly socket: WebSocket,
@@ -41,6 +46,8 @@ export class Connection {
     private readonly limits: ConnectionLimits,
     private readonly onSlow: (connection: Connection) => void,
     now: number,
+    /** Expiry and close cut-off run on these (injected: tests fire them by moving a clock). */
+    private readonly timers: Timers,
   ) {
     this.tokens = limits.burst;
     this.lastRefill = now;
@@ -77,24 +84,25 @@ export class Connection {
 
   /** Closes when the token expires, unless a reauth moves the expiry first. */
   scheduleExpiry(now: number): void {
-    clearTimeout(this.expiryTimer);
+    this.timers.clearTimeout(this.expiryTimer);
     const delay = Math.max(0, this.exp * 1000 - now);
     // setTimeout holds at most ~24.8 days; tokens live minutes, but stay safe.
-    this.expiryTimer = setTimeout(() => this.close(CLOSE_CODES.tokenExpired, 'token expired'), Math.min(delay, 2 ** 31 - 1));
-    this.expiryTimer.unref();
+    this.expiryTimer = this.timers.setTimeout(() => this.close(CLOSE_CODES.tokenExpired, 'token expired'), Math.min(delay, 2 ** 31 - 1));
   }
 
   close(code: number, reason: string): void {
     if (this.closed) return;
     this.closed = true;
-    clearTimeout(this.expiryTimer);
+    this.timers.clearTimeout(this.expiryTimer);
     this.socket.close(code, reason);
     // A peer that does not answer the close handshake is cut off.
-    setTimeout(() => this.socket.terminate(), 2_000).unref();
+    this.cutOffTimer = this.timers.setTimeout(() => this.socket.terminate(), CLOSE_GRACE_MS);
   }
 
+  /** The socket is gone: nothing left to expire or cut off. */
   dispose(): void {
     this.closed = true;
-    clearTimeout(this.expiryTimer);
+    this.timers.clearTimeout(this.expiryTimer);
+    this.timers.clearTimeout(this.cutOffTimer);
   }
 }

@@ -2,11 +2,12 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { Ajv } from 'ajv';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { CLOSE_CODES, ClientMessage, DomainError, type UserActor } from '@alertautec/core';
+import { CLOSE_CODES, ClientMessage, DomainError, toIso, type UserActor } from '@alertautec/core';
 import type { FastifyBaseLogger } from 'fastify';
-import type { Clock } from '../adapters.js';
+import type { Clock, Timers } from '../adapters.js';
 import type { AuthService } from '../auth/service.js';
 import { SESSION_CHANNEL, USER_CHANNEL, type Notices } from '../events/signal.js';
+import { RETRY_AFTER_SECONDS, storeFault } from '../store/faults.js';
 import type { ActiveUsers } from '../users/active-users.js';
 import { refuseUpgradeWith } from '../http/refuse-upgrade.js';
 import type { Broadcaster } from './broadcaster.js';
@@ -42,6 +43,8 @@ export interface GatewayDeps {
   registry: ConnectionRegistry;
   metrics: RealtimeMetrics;
   clock: Clock;
+  /** The keep-alive and each connection's expiry and close cut-off run on these. */
+  timers: Timers;
   log: FastifyBaseLogger;
   options: GatewayOptions;
 }
@@ -55,7 +58,8 @@ const refuse = refuseUpgradeWith;
 export class Gateway {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: HARD_FRAME_LIMIT, perMessageDeflate: false, clientTracking: false });
   private readonly validate = new Ajv({ allErrors: false, strict: false }).compile(ClientMessage);
-  private keepAlive: NodeJS.Timeout | undefined;
+  private keepAlive: unknown;
+  private started = false;
   /** Upgrades past the token check, not yet registered, per tenant|user. */
   private readonly upgrading = new Map<string, number>();
 
@@ -66,10 +70,16 @@ export class Gateway {
 
   /** Starts the keep-alive pings and follows user and session changes (the realtime role). */
   start(): void {
-    if (this.keepAlive) return;
+    if (this.started) return;
+    this.started = true;
     const { deps } = this;
-    this.keepAlive = setInterval(() => this.pingAll(), deps.options.pingIntervalMs);
-    this.keepAlive.unref();
+    const ping = () => {
+      this.keepAlive = deps.timers.setTimeout(() => {
+        this.pingAll();
+        ping();
+      }, deps.options.pingIntervalMs);
+    };
+    ping();
     this.stopUserChanges = deps.notices.on(USER_CHANNEL, (payload) => {
       const [tenantId, userId] = payload.split('/');
       if (tenantId && userId) void this.userChanged(tenantId, userId).catch((error: unknown) => deps.log.error({ err: error }, 'user change not applied'));
@@ -135,19 +145,25 @@ export class Gateway {
       })
       .catch((error: unknown) => {
         if (error instanceof DomainError) return refuse(socket, 401, error.code, { 'WWW-Authenticate': 'Bearer realm="alertautec", error="invalid_token"' });
+        // The database is away (or full): a retryable 503, as HTTP requests get, not a dropped socket.
+        const fault = storeFault(error);
+        if (fault) {
+          this.deps.log.warn({ err: error, fault }, 'websocket upgrade refused: the store is unavailable');
+          return refuse(socket, 503, fault, { 'Retry-After': String(RETRY_AFTER_SECONDS[fault]) });
+        }
         this.deps.log.error({ err: error }, 'websocket upgrade failed');
         socket.destroy();
       });
   };
 
   private accept(ws: WebSocket, actor: UserActor & { sessionId: string | null }, exp: number): void {
-    const { registry, metrics, clock, options } = this.deps;
+    const { registry, metrics, clock, timers, options } = this.deps;
     const connection = new Connection(ws, actor, exp, options.limits, (slow) => {
       metrics.slowReadersDropped.inc();
       // Nothing more is written to it; the close frame follows what it has not read, and
       // Connection.close cuts it off if it does not answer within its grace period.
       slow.close(CLOSE_CODES.overloaded, 'client too slow to read');
-    }, clock.now());
+    }, clock.now(), timers);
     connection.sessionId = actor.sessionId;
     // Frames past ws's own hard limit are closed by ws itself, with 1009; the contract
     // says a frame too large closes with 4008, whatever its size.
@@ -192,6 +208,11 @@ export class Gateway {
       return this.violation(connection, 'invalid_message', `Not a valid action${error ? `: ${error.instancePath || '/'} ${error.message}` : ''}.`);
     }
     void this.dispatch(connection, message as ClientMessage).catch((error: unknown) => {
+      const fault = storeFault(error);
+      if (fault) {
+        this.deps.log.warn({ err: error, fault }, 'websocket action failed: the store is unavailable');
+        return connection.send({ type: 'Error', code: fault, message: `The server cannot reach its data right now; retry in ${RETRY_AFTER_SECONDS[fault]} s.` });
+      }
       this.deps.log.error({ err: error }, 'websocket action failed');
       connection.send({ type: 'Error', code: 'internal_error', message: 'Something went wrong on our side.' });
     });
@@ -200,7 +221,7 @@ export class Gateway {
   private async dispatch(connection: Connection, message: ClientMessage): Promise<void> {
     switch (message.action) {
       case 'ping':
-        return connection.send({ type: 'Pong', at: new Date(this.deps.clock.now()).toISOString() });
+        return connection.send({ type: 'Pong', at: toIso(this.deps.clock.now()) });
       case 'subscribeIncidents':
         if (connection.subscriptions.size >= this.deps.options.maxSubscriptionsPerConnection) {
           return this.violation(connection, 'too_many_subscriptions', `At most ${this.deps.options.maxSubscriptionsPerConnection} subscriptions per connection.`);
@@ -250,7 +271,7 @@ export class Gateway {
 
   /** Closes every connection (going away) and stops the keep-alive. */
   close(): void {
-    clearInterval(this.keepAlive);
+    this.deps.timers.clearTimeout(this.keepAlive);
     this.stopUserChanges();
     this.stopSessionEnds();
     for (const connection of [...this.deps.registry.all()]) connection.close(1001, 'server shutting down');

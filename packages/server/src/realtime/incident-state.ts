@@ -1,6 +1,6 @@
 import type { Incident, IncidentEvent } from '@alertautec/core';
+import { incidentsRepository } from '../incidents/repository.js';
 import type { Db } from '../store/executor.js';
-import { fromRow } from '../incidents/repository.js';
 
 /**
  * The incident as one event left it, for deciding who receives that event: the current
@@ -10,13 +10,8 @@ export type IncidentState = Pick<Incident, 'id' | 'tenantId' | 'status' | 'urgen
 
 export async function loadIncidents(db: Db, tenantId: string, ids: readonly string[]): Promise<Map<string, Incident>> {
   if (ids.length === 0) return new Map();
-  const rows = await db
-    .selectFrom('incidents')
-    .selectAll()
-    .where('tenant_id', '=', tenantId)
-    .where('id', 'in', [...new Set(ids)])
-    .execute();
-  return new Map(rows.map((row) => [row.id, fromRow(row)]));
+  const incidents = await incidentsRepository.findMany(db, tenantId, [...new Set(ids)]);
+  return new Map(incidents.map((incident) => [incident.id, incident]));
 }
 
 export function stateAsOf(incident: Incident, event: IncidentEvent): IncidentState {

@@ -1,5 +1,5 @@
-import { inAudience, type Audience } from '@alertautec/core';
-import { newId, toIso, type Clock } from '../adapters.js';
+import { inAudience, toIso, type Audience } from '@alertautec/core';
+import { newId, type Clock } from '../adapters.js';
 import { PUBLISH_CHANNEL, type Notices } from '../events/signal.js';
 import type { Db } from '../store/executor.js';
 import { textFrame } from './frames.js';
@@ -60,7 +60,12 @@ export function createPublisher(deps: PublisherDeps) {
     },
     /** Delivers what any node publishes to this node's connections (the realtime role). */
     start() {
-      stopListening ??= notices.on(PUBLISH_CHANNEL, (id) => void deliver(id).catch(deps.onError));
+      // One delivery at a time, in the order the notices came: each reads its message from
+      // the database, and two reads on different connections may finish out of order.
+      let previous = Promise.resolve();
+      stopListening ??= notices.on(PUBLISH_CHANNEL, (id) => {
+        previous = previous.then(() => deliver(id)).catch(deps.onError);
+      });
     },
     close() {
       stopListening?.();

@@ -1,3 +1,4 @@
+import { seesDepartment, seesOwnReports, seesWholeTenant } from '@alertautec/core';
 import type { Connection } from './connection.js';
 
 /**
@@ -39,8 +40,8 @@ export class ConnectionRegistry {
     const { actor } = connection;
     const tenant = this.tenant(actor.tenantId);
     addTo(tenant.byUser, actor.userId, connection);
-    if (actor.role === 'admin' || actor.role === 'authority') tenant.tenantWide.add(connection);
-    else if (actor.role === 'staff' && actor.departmentId) addTo(tenant.byDepartment, actor.departmentId, connection);
+    if (seesWholeTenant(actor)) tenant.tenantWide.add(connection);
+    else if (seesDepartment(actor) && actor.departmentId) addTo(tenant.byDepartment, actor.departmentId, connection);
     this.count += 1;
   }
 
@@ -76,7 +77,7 @@ export class ConnectionRegistry {
       if (staff) yield* staff;
     }
     for (const connection of tenant.byUser.get(reporterId) ?? []) {
-      if (connection.actor.role === 'student') yield connection;
+      if (seesOwnReports(connection.actor)) yield connection;
     }
   }
 

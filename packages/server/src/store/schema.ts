@@ -206,10 +206,109 @@ export interface JobsTable {
   progress_total: number | null;
 }
 
+/** One tenant's escalation policy (JSON, validated on the way in; escalation/policy-repository.ts). */
+export interface EscalationPoliciesTable {
+  tenant_id: string;
+  policy: string;
+  updated_at: number;
+  updated_by: string | null;
+}
+
+/** Where an incident the system escalated stands in the policy: the level reached and when the next is due (null: no more). */
+export interface IncidentEscalationsTable {
+  tenant_id: string;
+  incident_id: string;
+  level: number;
+  next_at: number | null;
+  /** The incident's version right after the system escalated it: a person's move changes it. */
+  escalated_version: number;
+  started_at: number;
+  updated_at: number;
+}
+
+/** One notification: an (event, recipient, channel) in the outbox; in-app rows are the in-app list (notifications/). */
+export interface NotificationsTable {
+  id: string;
+  tenant_id: string;
+  event_seq: number;
+  incident_id: string | null;
+  rule_id: string;
+  kind: string;
+  channel: string;
+  /** `user:{id}`, `department:{id}` or `topic`. */
+  recipient_key: string;
+  user_id: string | null;
+  to_address: string;
+  language: string;
+  critical: number;
+  subject: string;
+  body: string;
+  html: string | null;
+  /** JSON facts some channels carry (SNS message attributes). */
+  attributes: string | null;
+  /** `pending | sent | skipped | failed | dead`. */
+  status: string;
+  attempts: number;
+  max_attempts: number;
+  /** Names the one delivery job that may act on the row now; a reschedule replaces it. */
+  delivery_token: string;
+  next_attempt_at: number | null;
+  last_error: string | null;
+  skip_reason: string | null;
+  provider_id: string | null;
+  created_at: number;
+  updated_at: number;
+  sent_at: number | null;
+  read_at: number | null;
+}
+
+/** An admin's switches for one notification rule (the rules themselves are in core). */
+export interface NotificationRulesTable {
+  tenant_id: string;
+  id: string;
+  enabled: number;
+  /** JSON array of channel names. */
+  channels: string;
+  updated_at: number;
+}
+
+export interface NotificationPreferencesTable {
+  user_id: string;
+  tenant_id: string;
+  language: string;
+  phone: string | null;
+  email_enabled: number;
+  sms_enabled: number;
+  quiet_from: string | null;
+  quiet_to: string | null;
+  updated_at: number;
+}
+
+/** E-mails "sent" without SMTP (development): what GET /api/dev/mailbox shows. */
+export interface DevMailboxTable {
+  id: string;
+  notification_id: string;
+  message_id: string;
+  from_address: string;
+  to_address: string;
+  subject: string;
+  text: string;
+  html: string | null;
+  in_reply_to: string | null;
+  references_header: string | null;
+  created_at: number;
+}
+
 export interface Database {
+  notifications: NotificationsTable;
+  notification_rules: NotificationRulesTable;
+  notification_preferences: NotificationPreferencesTable;
+  dev_mailbox: DevMailboxTable;
   ended_sessions: EndedSessionsTable;
   consumer_cursors: ConsumerCursorsTable;
   jobs: JobsTable;
+  escalation_policies: EscalationPoliciesTable;
+  incident_escalations: IncidentEscalationsTable;
   login_throttle: LoginThrottleTable;
   realtime_messages: RealtimeMessagesTable;
   incidents: IncidentsTable;

@@ -4,15 +4,16 @@ import {
   DEMO_ACCOUNTS,
   DEMO_LOCATIONS,
   normalizeEmail,
+  isAdminRole,
   isDomainError,
+  roleNeedsDepartment,
   type DemoAccount,
   type Role,
 } from '@alertautec/core';
 import { newId, type Clock } from '../adapters.js';
-import type { PasswordHasher } from '../auth/passwords.js';
 import { categoriesRepository, departmentsRepository, locationsRepository } from '../catalog/repository.js';
 import { isUniqueViolation, type Db } from '../store/executor.js';
-import { insertNewUser } from '../users/new-user.js';
+import { insertNewUser, type PasswordHashing } from '../users/new-user.js';
 import { usersRepository } from '../users/repository.js';
 import { tenantsRepository } from './repository.js';
 
@@ -25,7 +26,7 @@ export const DEFAULT_TENANT_ID = 'default';
 export interface BootstrapDeps {
   db: Db;
   clock: Clock;
-  passwords: PasswordHasher;
+  passwords: PasswordHashing;
 }
 
 export interface BootstrapOptions {
@@ -91,7 +92,7 @@ async function ensureAdmin(deps: BootstrapDeps, tenantId: string, email: string,
   if (existing) {
     // Idempotent: the account keeps its password (it may have been changed since), but is
     // an enabled admin again.
-    if (existing.role !== 'admin' || existing.disabled) {
+    if (!isAdminRole(existing.role as Role) || existing.disabled) {
       await usersRepository.update(db, existing.tenant_id, existing.id, { role: 'admin', disabled: 0, department_id: null, updated_at: now });
     }
     return;
@@ -123,7 +124,7 @@ async function seedDemo(deps: BootstrapDeps, tenantId: string): Promise<void> {
   for (const account of DEMO_ACCOUNTS) {
     if (await usersRepository.findByEmail(db, account.email)) continue;
     const departmentId = account.departmentKey ? (departmentByKey.get(account.departmentKey) ?? null) : null;
-    if (account.role === 'staff' && !departmentId) continue; // its department was renamed or removed
+    if (roleNeedsDepartment(account.role) && !departmentId) continue; // its department was renamed or removed
     await insertUser(deps, tenantId, { ...account, departmentId });
   }
   if ((await locationsRepository.count(db, tenantId)) === 0) {

@@ -1,8 +1,12 @@
 import { cleanText, conflict, normalizeEmail, type Role } from '@alertautec/core';
 import { newId, type Clock } from '../adapters.js';
-import type { PasswordHasher } from '../auth/passwords.js';
 import { isUniqueViolation, type Db } from '../store/executor.js';
 import { usersRepository, type UserRow } from './repository.js';
+
+/** What storing an account needs of password hashing (auth/passwords.ts provides it). */
+export interface PasswordHashing {
+  hash(password: string): Promise<string>;
+}
 
 export interface NewUser {
   tenantId: string;
@@ -14,7 +18,7 @@ export interface NewUser {
 }
 
 /** Stores an account as every path creates one; an e-mail in use is `409 email_taken`. */
-export async function insertNewUser(deps: { db: Db; clock: Clock; passwords: PasswordHasher }, user: NewUser): Promise<UserRow> {
+export async function insertNewUser(deps: { db: Db; clock: Clock; passwords: PasswordHashing }, user: NewUser): Promise<UserRow> {
   const now = deps.clock.now();
   const row: UserRow = {
     id: newId(),

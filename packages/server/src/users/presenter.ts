@@ -1,5 +1,5 @@
+import { toIso, toIsoOrNull } from '@alertautec/core';
 import type { Me, User } from '@alertautec/core/schemas';
-import { toIso, toIsoOrNull } from '../adapters.js';
 import type { UserRow } from './repository.js';
 
 export const presentMe = (row: UserRow): Me => ({

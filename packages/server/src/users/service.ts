@@ -2,7 +2,9 @@ import {
   assertCan,
   cleanText,
   conflict,
+  isAdminRole,
   notFound,
+  roleMayHaveDepartment,
   roleNeedsDepartment,
   validationError,
   type Actor,
@@ -10,36 +12,41 @@ import {
 } from '@alertautec/core';
 import type { CreateUserBody, UpdateUserBody, UserListQuery } from '@alertautec/core/schemas';
 import type { Clock } from '../adapters.js';
-import type { LoginThrottle } from '../auth/login-throttle.js';
-import type { PasswordHasher } from '../auth/passwords.js';
-import { refreshTokenRepository } from '../auth/refresh-token-repository.js';
 import { departmentsRepository } from '../catalog/repository.js';
 import { decodeCursor, isString, pageOf } from '../store/pagination.js';
 import type { Db } from '../store/executor.js';
 import type { ActiveUsers } from './active-users.js';
-import { insertNewUser } from './new-user.js';
+import { insertNewUser, type PasswordHashing } from './new-user.js';
 import { presentUser } from './presenter.js';
 import { usersRepository, type UserRow } from './repository.js';
+
+/** Sign-in locks, which auth keeps: admins see them on each user and may lift them. */
+export interface SignInLocks {
+  /** Until when (epoch ms) each locked e-mail stays locked; unlocked ones are absent. */
+  lockedUntil(emails: readonly string[]): Promise<Map<string, number>>;
+  unlock(email: string): Promise<void>;
+}
 
 export interface UsersDeps {
   db: Db;
   clock: Clock;
-  passwords: PasswordHasher;
+  passwords: PasswordHashing;
   activeUsers: ActiveUsers;
-  /** Sign-in locks: admins see them on each user and may lift them. */
-  loginThrottle: Pick<LoginThrottle, 'lockedUntil' | 'unlock'>;
+  loginThrottle: SignInLocks;
+  /** Ends every session of a user (auth's refresh tokens), inside the transaction that disables it. */
+  revokeSessions: (trx: Db, userId: string, at: number) => Promise<unknown>;
   /** Tells the rest of the system (open WebSocket connections, other nodes) of a change. */
   userChanged: (tenantId: string, userId: string) => void;
 }
 
 export type UsersService = ReturnType<typeof createUsersService>;
 
-export function createUsersService({ db, clock, passwords, activeUsers, loginThrottle, userChanged }: UsersDeps) {
+export function createUsersService({ db, clock, passwords, activeUsers, loginThrottle, revokeSessions, userChanged }: UsersDeps) {
   async function checkDepartment(tenantId: string, role: Role, departmentId: string | null) {
     if (roleNeedsDepartment(role) && !departmentId) {
       throw validationError('Staff accounts need a department.', [{ path: '/departmentId', message: 'is required for staff' }]);
     }
-    if (role === 'student' && departmentId) {
+    if (!roleMayHaveDepartment(role) && departmentId) {
       throw validationError('Students do not belong to a department.', [{ path: '/departmentId', message: 'must be null for students' }]);
     }
     if (departmentId && !(await departmentsRepository.findById(db, tenantId, departmentId))) {
@@ -96,11 +103,11 @@ export function createUsersService({ db, clock, passwords, activeUsers, loginThr
       assertCan(actor, 'users:manage');
       const user = await findInTenant(actor, id);
       const role = body.role ?? (user.role as Role);
-      const departmentId = body.departmentId !== undefined ? body.departmentId : role === 'student' ? null : user.department_id;
+      const departmentId = body.departmentId !== undefined ? body.departmentId : roleMayHaveDepartment(role) ? user.department_id : null;
       await checkDepartment(actor.tenantId, role, departmentId);
       const disabled = body.disabled === undefined ? user.disabled : body.disabled ? 1 : 0;
 
-      const losesAdmin = user.role === 'admin' && user.disabled === 0 && (role !== 'admin' || disabled === 1);
+      const losesAdmin = isAdminRole(user.role as Role) && user.disabled === 0 && (!isAdminRole(role) || disabled === 1);
       const now = clock.now();
       const patch = {
         role,
@@ -118,7 +125,7 @@ export function createUsersService({ db, clock, passwords, activeUsers, loginThr
           }
         }
         await usersRepository.update(trx, actor.tenantId, id, patch);
-        if (disabled === 1 && user.disabled === 0) await refreshTokenRepository.revokeAllForUser(trx, id, now);
+        if (disabled === 1 && user.disabled === 0) await revokeSessions(trx, id, now);
       });
       activeUsers.forget(id);
       userChanged(actor.tenantId, id);

@@ -19,6 +19,8 @@ export interface ConsumerRunnerDeps {
   random: () => number;
   log: WorkerLog;
   metrics: WorkerMetrics;
+  /** After a batch committed: jobs its handler enqueued may be waiting (the runtime wakes the job runners). */
+  afterCommit?: () => void;
 }
 
 /** The lease moved to another process in the middle of a batch: roll the batch back. */
@@ -76,6 +78,7 @@ export class ConsumerRunner {
       while (!this.stopped) {
         const read = await this.deps.store.write((trx) => this.batch(trx, tenantId, lease));
         metrics.consumerEvents.inc({ consumer: name }, read);
+        if (read > 0) this.deps.afterCommit?.();
         if (read < batchSize) break;
       }
       this.failing.delete(tenantId);

@@ -85,7 +85,8 @@ export function createWorkerRuntime(options: WorkerRuntimeOptions): WorkerRuntim
   const consumers = new Map(
     consumerDefinitions.map((definition) => [
       definition.name,
-      new ConsumerRunner(definition, { store, clock, nodeId, leaseMs, retry: consumerRetry, random, log, metrics }),
+      // Jobs a handler enqueued in its transaction are announced once it commits, on every node.
+      new ConsumerRunner(definition, { store, clock, nodeId, leaseMs, retry: consumerRetry, random, log, metrics, afterCommit: () => notices.notify(JOB_CHANNEL, definition.name) }),
     ]),
   );
   const jobs = new JobRunner({ store, clock, nodeId, definitions: jobDefinitions, leaseMs, concurrency: options.concurrency ?? 4, random, log, metrics });

@@ -1,4 +1,5 @@
 import { Cron } from 'croner';
+import { toIso } from '@alertautec/core';
 import type { Clock } from '../adapters.js';
 import type { Store } from '../store/db.js';
 import type { JobDefinition, ScheduledPayload } from './definitions.js';
@@ -72,7 +73,7 @@ export class Scheduler {
       this.enqueued.set(schedule.name, runAt);
       if (result.created) {
         created += 1;
-        log.info({ schedule: schedule.name, runAt: new Date(runAt).toISOString(), jobId: result.id }, 'scheduled run enqueued');
+        log.info({ schedule: schedule.name, runAt: toIso(runAt), jobId: result.id }, 'scheduled run enqueued');
       }
     }
     return created;
@@ -80,4 +81,4 @@ export class Scheduler {
 }
 
 /** The dedupe key of one scheduled run. */
-export const runKey = (name: string, runAt: number) => `${name}@${new Date(runAt).toISOString()}`;
+export const runKey = (name: string, runAt: number) => `${name}@${toIso(runAt)}`;

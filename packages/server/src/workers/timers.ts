@@ -1,21 +1,10 @@
-/**
- * The runtime's only timers (its poll loop and the stop drain), injectable so tests can
- * hold time still and drive the runtime with tick() instead of waiting on real time.
- */
-export interface Timers {
-  /** `keepAlive`: the timer holds the process open (a drain in progress); else it does not (the poll). */
-  setTimeout(callback: () => void, ms: number, keepAlive?: boolean): unknown;
-  clearTimeout(handle: unknown): void;
-}
+import type { Timers } from '../adapters.js';
 
-export const systemTimers: Timers = {
-  setTimeout: (callback, ms, keepAlive = false) => {
-    const timer = setTimeout(callback, ms);
-    if (!keepAlive) timer.unref();
-    return timer;
-  },
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-};
+/**
+ * The runtime's only timers (its poll loop and the stop drain) are the Timers port, so
+ * tests can hold time still and drive the runtime with tick() instead of waiting on real time.
+ */
+export { systemTimers, type Timers } from '../adapters.js';
 
 /**
  * Resolves after `ms`, keeping the process alive until then (stop() waits on it), unless

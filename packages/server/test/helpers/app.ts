@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { buildApp } from '../../src/app.js';
-import type { Clock } from '../../src/adapters.js';
+import type { Clock, Timers } from '../../src/adapters.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { App } from '../../src/http/types.js';
 import type { DialectName } from '../../src/store/db.js';
@@ -10,11 +10,49 @@ import { createTestDatabase, type TestDatabase } from './databases.js';
 
 export const ADMIN = { email: 'admin@test.example', password: 'admin-password-1' };
 
-/** A clock the test moves by hand. */
-export function manualClock(start = Date.now()): Clock & { advance(ms: number): void } {
-  let now = start;
-  return { now: () => now, advance: (ms) => void (now += ms) };
+/**
+ * A clock the test moves by hand, and timers that run on it: startApp hands them to the
+ * realtime side, so a test proves that a timer did (or did not) fire by moving time, not by
+ * waiting for it.
+ */
+export interface ManualClock extends Clock, Timers {
+  /** Moves time on by `ms`, firing on the way, in order of their due time, the timers that fall due. */
+  advance(ms: number): void;
+  /** How many timers are waiting to fire. */
+  pendingTimers(): number;
 }
+
+export function manualClock(start = Date.now()): ManualClock {
+  let now = start;
+  let nextHandle = 1;
+  // Insertion order is scheduling order: timers due at the same moment fire in that order.
+  const timers = new Map<number, { at: number; callback: () => void }>();
+  return {
+    now: () => now,
+    setTimeout: (callback, ms) => {
+      const handle = nextHandle++;
+      timers.set(handle, { at: now + Math.max(0, ms), callback });
+      return handle;
+    },
+    clearTimeout: (handle) => void timers.delete(handle as number),
+    advance: (ms) => {
+      const until = now + ms;
+      for (;;) {
+        let next: [number, { at: number; callback: () => void }] | undefined;
+        for (const entry of timers) if (entry[1].at <= until && (!next || entry[1].at < next[1].at)) next = entry;
+        if (!next) break;
+        timers.delete(next[0]);
+        // A timer sees the time it was due at (a repeating one re-arms from there).
+        now = Math.max(now, next[1].at);
+        next[1].callback();
+      }
+      now = until;
+    },
+    pendingTimers: () => timers.size,
+  };
+}
+
+const isTimers = (clock: Clock | undefined): clock is Clock & Timers => clock !== undefined && 'setTimeout' in clock && 'clearTimeout' in clock;
 
 export interface TestApp {
   url: string;
@@ -50,7 +88,9 @@ export interface TestResponse {
 export interface StartOptions {
   env?: Record<string, string>;
   dialect?: DialectName;
+  /** A manualClock also drives the realtime side's timers (unless `timers` says otherwise). */
   clock?: Clock;
+  timers?: Timers;
   /** Where the server's log lines go (tests that check what was logged). */
   logDestination?: SystemOptions['logDestination'];
   /** More job kinds for the worker runtime. */
@@ -71,7 +111,8 @@ export async function startApp(options: StartOptions = {}): Promise<TestApp> {
     ...(database.databaseUrl ? { DATABASE_URL: database.databaseUrl } : {}),
     ...options.env,
   });
-  const system = await createSystem(config, { clock: options.clock, databaseSchema: database.schema, logDestination: options.logDestination, extraJobs: options.extraJobs });
+  const timers = options.timers ?? (isTimers(options.clock) ? options.clock : undefined);
+  const system = await createSystem(config, { clock: options.clock, timers, databaseSchema: database.schema, logDestination: options.logDestination, extraJobs: options.extraJobs });
   const app = await buildApp(system);
   await app.listen({ port: 0, host: '127.0.0.1' });
   system.start();

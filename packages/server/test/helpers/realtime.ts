@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { canSeeIncident, matchesFilters, type IncidentEvent, type PublishedEvent, type Role, type Status, type SubscriptionFilters, type Urgency } from '@alertautec/core';
 import { RealtimeClient, type ConnectionState, type SocketFactory } from '@alertautec/client';
 import WebSocket from 'ws';
-import type { TestApp } from './app.js';
+import type { ManualClock, TestApp } from './app.js';
 
 /** A realtime client (the SDK) on a test server, recording what it receives. */
 export interface RecordingClient {
@@ -15,13 +15,19 @@ export interface RecordingClient {
   close(): void;
 }
 
-export function connectClient(t: TestApp, token: string | (() => string | Promise<string>), options: { backoffMs?: number; reauthLeadSeconds?: number } = {}): RecordingClient {
+export function connectClient(
+  t: TestApp,
+  token: string | (() => string | Promise<string>),
+  /** `clock`: a manualClock the SDK reads the time from and runs its timers on (else the real ones). */
+  options: { backoffMs?: number; reauthLeadSeconds?: number; clock?: ManualClock } = {},
+): RecordingClient {
   const client = new RealtimeClient({
     url: `${t.url.replace('http', 'ws')}/ws`,
     token: typeof token === 'string' ? () => token : token,
     WebSocket: WebSocket as unknown as SocketFactory,
     backoff: { initialMs: options.backoffMs ?? 20, maxMs: 200 },
     ...(options.reauthLeadSeconds !== undefined ? { reauthLeadSeconds: options.reauthLeadSeconds } : {}),
+    ...(options.clock ? { clock: options.clock, timers: options.clock } : {}),
   });
   const recording: RecordingClient = { client, events: [], published: [], states: [], errors: [], close: () => client.close() };
   client.on('event', (event) => recording.events.push(event));

@@ -69,6 +69,9 @@ describe('losing PostgreSQL', { skip: why && process.env.REQUIRE_POSTGRES !== '1
     await running.ready();
     const admin = await login(running, ADMIN.email, ADMIN.password);
     const reporter = await login(running, student.email, student.password);
+    // Signed in but never used: the server has nothing of this account cached.
+    const authority = DEMO_ACCOUNTS.find((account) => account.role === 'authority')!;
+    const unused = await login(running, authority.email, authority.password);
 
     // An admin's socket, subscribed to everything before any trouble starts.
     const ws = new WebSocket(`${running.url.replace('http', 'ws')}/ws?token=${encodeURIComponent(admin)}`);
@@ -134,6 +137,20 @@ describe('losing PostgreSQL', { skip: why && process.env.REQUIRE_POSTGRES !== '1
     assert.equal(notReady.body.code, 'not_ready');
     assert.equal(notReady.body.reason, 'database_unavailable');
     assert.equal((await running.request('GET', '/healthz')).status, 200, 'the process itself is alive');
+    // A WebSocket that needs the database to be let in gets a retryable 503 too, not a dropped socket.
+    const refused = await new Promise<{ status: number; retryAfter?: string; body: string }>((resolve, reject) => {
+      const attempt = new WebSocket(`${running.url.replace('http', 'ws')}/ws?token=${encodeURIComponent(unused)}`);
+      attempt.on('unexpected-response', (_request, response) => {
+        let body = '';
+        response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, retryAfter: response.headers['retry-after'] as string | undefined, body }));
+      });
+      attempt.on('open', () => reject(new Error('the upgrade was accepted while the database was away')));
+      attempt.on('error', () => undefined);
+    });
+    assert.equal(refused.status, 503, refused.body);
+    assert.equal((JSON.parse(refused.body) as { code: string }).code, 'database_unavailable');
+    assert.equal(refused.retryAfter, '5');
     assert.ok(running.alive(), `the server survived the outage:\n${running.output()}`);
 
     // 3. The database comes back: ready again, writes succeed, and the socket subscribed

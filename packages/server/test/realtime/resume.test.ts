@@ -130,14 +130,31 @@ describe('resume without loss', () => {
     const head = await headSeq(t);
     assert.ok(head >= 1000, 'the log of the test before');
     const socket = await rawSocket(t, await t.adminToken());
-    // The first subscription of a connection is s1: the unsubscribe follows right behind,
-    // and actions are taken in order.
-    socket.ws.send(JSON.stringify({ action: 'subscribeIncidents', since: 0 }));
-    socket.ws.send(JSON.stringify({ action: 'unsubscribe', subscriptionId: 's1' }));
-    await nextMessage(socket, (m) => m.type === 'Unsubscribed', 'Unsubscribed');
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // The server's end of the replay is what the test waits for: the subscribe action's promise.
+    const { broadcaster } = t.system.realtime;
+    const subscribe = broadcaster.subscribe.bind(broadcaster);
+    const replays: Promise<void>[] = [];
+    broadcaster.subscribe = (...args) => {
+      const replay = subscribe(...args);
+      replays.push(replay);
+      return replay;
+    };
+    try {
+      // The first subscription of a connection is s1: the unsubscribe follows right behind,
+      // and actions are taken in order.
+      socket.ws.send(JSON.stringify({ action: 'subscribeIncidents', since: 0 }));
+      socket.ws.send(JSON.stringify({ action: 'unsubscribe', subscriptionId: 's1' }));
+      await nextMessage(socket, (m) => m.type === 'Unsubscribed', 'Unsubscribed');
+      assert.equal(replays.length, 1, 'the subscribe action reached the broadcaster');
+      await replays[0];
+    } finally {
+      delete (broadcaster as Partial<typeof broadcaster>).subscribe;
+    }
+    // The replay is over on the server; a Pong written after it arrives after all it sent.
+    socket.ws.send(JSON.stringify({ action: 'ping' }));
+    await nextMessage(socket, (m) => m.type === 'Pong', 'Pong');
     const types = socket.messages.map((m) => (m as { type: string }).type).filter((type) => !/^(Incident|Comment|Department|Attachment)/.test(type));
-    assert.deepEqual(types, ['Subscribed', 'Unsubscribed']);
+    assert.deepEqual(types, ['Subscribed', 'Unsubscribed', 'Pong']);
     const at = socket.messages.findIndex((m) => (m as { type: string }).type === 'Unsubscribed');
     const replayed = socket.messages.filter((m) => typeof (m as { seq?: unknown }).seq === 'number');
     const after = socket.messages.slice(at + 1).filter((m) => typeof (m as { seq?: unknown }).seq === 'number');

@@ -14,9 +14,9 @@ it('delivers an incident created over HTTP to a subscribed authority, live', asy
   const authority = await createUser(t, 'authority');
   const student = await createUser(t, 'student');
   const live = connectClient(t, authority.token);
-  live.client.subscribe({});
-  await eventually(() => live.states.includes('live'));
-  await new Promise((r) => setTimeout(r, 100));
+  const subscription = live.client.subscribe({});
+  // Subscribed (the server registered it) is what the event needs, not a pause.
+  await eventually(() => live.states.includes('live') && subscription.cursor !== undefined, 5_000, 'live and subscribed');
   const created = await t.request('POST', '/api/incidents', { token: student.token, body: { category: 'infrastructure', description: 'Fuga', urgency: 'high', locationCode: 'A-P3' } });
   assert.equal(created.status, 201);
   const event = await eventually(() => live.events.find((e) => e.id === created.body.id), 5000, 'IncidentCreated');

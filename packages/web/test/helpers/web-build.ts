@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 export const WEB_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const WEB_DIST = path.join(WEB_ROOT, 'dist');
 const CORE_SRC = path.resolve(WEB_ROOT, '../core/src');
+// The SDK is bundled into the app too: a change to it must rebuild.
+const CLIENT_SRC = path.resolve(WEB_ROOT, '../client/src');
 
 function newestMtime(entry: string): number {
   if (!fs.existsSync(entry)) return 0;
@@ -21,6 +23,7 @@ function isStale(): boolean {
     newestMtime(path.join(WEB_ROOT, 'index.html')),
     newestMtime(path.join(WEB_ROOT, 'vite.config.ts')),
     newestMtime(CORE_SRC),
+    newestMtime(CLIENT_SRC),
   );
   return !fs.existsSync(built) || fs.statSync(built).mtimeMs < sources;
 }

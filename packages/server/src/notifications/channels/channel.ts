@@ -9,6 +9,8 @@ export type ChannelName = (typeof CHANNELS)[number];
 export interface OutgoingMessage {
   /** The outbox row's id: stable across retries, so a channel can make a resend harmless (Message-ID, idempotency keys). */
   id: string;
+  /** The tenant the row belongs to (the in-app channel addresses connections by tenant and user). */
+  tenantId?: string;
   channel: ChannelName;
   /** An e-mail address, a phone number in E.164, an SNS topic ARN, or a user id (in-app). */
   to: string;

@@ -5,6 +5,8 @@ import * as realtime from './0003-realtime.js';
 import * as loginThrottle from './0004-login-throttle.js';
 import * as sessions from './0005-sessions.js';
 import * as workers from './0006-workers.js';
+import * as notifications from './0007-notifications.js';
+import * as escalation from './0008-escalation.js';
 
 /** Every migration, in order. Bundled in code so a build carries its schema with it. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +16,6 @@ export const migrations: Record<string, Migration> = {
   '0004-login-throttle': loginThrottle,
   '0005-sessions': sessions,
   '0006-workers': workers,
+  '0007-notifications': notifications,
+  '0008-escalation': escalation,
 };

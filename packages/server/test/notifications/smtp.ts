@@ -1,0 +1,81 @@
+import type { AddressInfo } from 'node:net';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+
+/**
+ * A real SMTP server for tests (smtp-server), keeping every message it accepts parsed by
+ * mailparser. It can refuse chosen recipients with 550, stop (connections are refused) and
+ * start again on the same port.
+ */
+export interface TestSmtp {
+  url: string;
+  port: number;
+  messages: ParsedMail[];
+  /** Recipients refused with 550 (lower-case addresses). */
+  rejecting: Set<string>;
+  stop(): Promise<void>;
+  start(): Promise<void>;
+}
+
+export async function startSmtp(options: { port?: number; running?: boolean } = {}): Promise<TestSmtp> {
+  const messages: ParsedMail[] = [];
+  const rejecting = new Set<string>();
+  let server: SMTPServer | null = null;
+  let port = options.port ?? 0;
+
+  const start = async () => {
+    server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS', 'AUTH'],
+      logger: false,
+      // Idle pooled connections from the sender are cut at once on stop.
+      closeTimeout: 10,
+      onRcptTo(address, _session, callback) {
+        if (rejecting.has(address.address.toLowerCase())) {
+          callback(Object.assign(new Error('No such mailbox'), { responseCode: 550 }));
+          return;
+        }
+        callback();
+      },
+      onData(stream, _session, callback) {
+        simpleParser(stream)
+          .then((mail) => {
+            messages.push(mail);
+            callback();
+          })
+          .catch(callback);
+      },
+    });
+    await new Promise<void>((resolve, reject) => {
+      server!.once('error', reject);
+      server!.listen(port, '127.0.0.1', () => resolve());
+    });
+    port = ((server as unknown as { server: { address(): AddressInfo } }).server.address()).port;
+  };
+  const stop = async () => {
+    const current = server;
+    server = null;
+    if (current) await new Promise<void>((resolve) => current.close(() => resolve()));
+  };
+
+  await start();
+  if (options.running === false) await stop();
+  return {
+    get url() {
+      return `smtp://127.0.0.1:${port}`;
+    },
+    get port() {
+      return port;
+    },
+    messages,
+    rejecting,
+    stop,
+    start,
+  };
+}
+
+/** The address a parsed message was sent to. */
+export const recipientOf = (mail: ParsedMail): string => {
+  const to = Array.isArray(mail.to) ? mail.to[0] : mail.to;
+  return (to?.value[0]?.address ?? '').toLowerCase();
+};
