@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { Id, Nullable, PAGING, Timestamp, page } from './common.js';
+import { Id, IdParams, Nullable, PAGING, Timestamp, page } from './common.js';
 import { LANGUAGES, NOTIFICATION_CHANNELS, RULE_IDS } from '../notifications/rules.js';
 
 /** Notifications (CONTRACT §3 Notifications): the outbox, the rules, preferences, in-app alerts. */
@@ -32,7 +32,8 @@ export type OutboxQuery = Static<typeof OutboxQuery>;
 
 export const NotificationRetried = Type.Object({ id: Type.String(), status: Type.Literal('pending') });
 
-export const RuleIdParams = Type.Object({ id: Type.Enum(RULE_IDS) }, { additionalProperties: false });
+/** Any id-shaped value: an unknown rule is a 404, as an unknown incident or user is. */
+export const RuleIdParams = IdParams;
 
 export const NotificationRule = Type.Object({
   id: Type.Enum(RULE_IDS),
@@ -93,6 +94,8 @@ export const MailboxItem = Type.Object({
   from: Type.String(),
   to: Type.String(),
   subject: Type.String(),
+  /** The recipient's language, the one the message was written in. */
+  language: Type.Enum(LANGUAGES),
   text: Type.String(),
   html: Nullable(Type.String()),
   inReplyTo: Nullable(Type.String()),

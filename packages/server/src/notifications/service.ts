@@ -1,4 +1,4 @@
-import { DEFAULT_RULES, assertCan, conflict, notFound, validationError, type Actor, type NotificationPreferences, type RuleId, type UserActor } from '@alertautec/core';
+import { DEFAULT_RULES, assertCan, conflict, notFound, validationError, type Actor, type NotificationPreferences, RULE_IDS, type RuleId, type UserActor } from '@alertautec/core';
 import type { MailboxQuery, MarkReadBody, MyNotificationsQuery, NotificationRulePatch, OutboxQuery, Preferences } from '@alertautec/core/schemas';
 import { newId, type Clock } from '../adapters.js';
 import { JOB_CHANNEL, enqueue, type JobDefinition } from '../workers/index.js';
@@ -69,12 +69,14 @@ export function createNotificationsService(deps: NotificationsServiceDeps) {
       return { items: DEFAULT_RULES.map((rule, index) => presentRule(rule, states[index]!)) };
     },
 
-    async updateRule(actor: Actor, id: RuleId, patch: NotificationRulePatch) {
+    async updateRule(actor: Actor, id: string, patch: NotificationRulePatch) {
       assertCan(actor, 'notifications:manage');
+      if (!(RULE_IDS as readonly string[]).includes(id)) throw notFound('Notification rule');
+      const ruleId = id as RuleId;
       const now = clock.now();
       const states = await store.write(async (trx) => {
         await rulesRepository.states(trx, actor.tenantId, now);
-        await rulesRepository.update(trx, actor.tenantId, id, patch, now);
+        await rulesRepository.update(trx, actor.tenantId, ruleId, patch, now);
         return rulesRepository.states(trx, actor.tenantId, now);
       });
       const index = DEFAULT_RULES.findIndex((rule) => rule.id === id);

@@ -171,7 +171,9 @@ await describeEachDatabase('in-app notifications, preferences and rules', (diale
     const rows = await outbox(t, { incidentId: loud.id });
     assert.ok(rows.length > 0);
     assert.ok(rows.every((row) => row.channel === 'inapp'));
-    assert.equal((await t.request('PATCH', '/api/notification-rules/nope', { token: admin, body: { enabled: true } })).status, 400);
+    const unknown = await t.request('PATCH', '/api/notification-rules/nope', { token: admin, body: { enabled: true } });
+    assert.equal(unknown.status, 404);
+    assert.equal(unknown.body.code, 'not_found');
     assert.equal((await t.request('PATCH', '/api/notification-rules/urgent_incident', { token: admin, body: { channels: ['email', 'email'] } })).status, 400);
   });
 });

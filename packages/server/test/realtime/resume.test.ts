@@ -223,7 +223,8 @@ describe('resume without loss', () => {
 
   it('answers ResyncRequired when `since` is older than REALTIME_RETENTION_DAYS', async () => {
     const clock = manualClock();
-    const aged = await startApp({ clock, env: { PASSWORD_HASH_COST: '10', REALTIME_RETENTION_DAYS: '7' } });
+    // No workers: eight days on, the SLA escalation would append events of its own.
+    const aged = await startApp({ clock, env: { PASSWORD_HASH_COST: '10', REALTIME_RETENTION_DAYS: '7', ALERTA_ROLES: 'api,realtime' } });
     try {
       const student = await createUser(aged, 'student');
       const incident = await report(aged, student.token);
