@@ -12,6 +12,8 @@ const all = [
   { name: 'http', script: 'bench/http/run.mjs' },
   // 10,000 WebSocket clients in child processes against ours, a naive ws loop and Socket.IO.
   { name: 'realtime', script: 'bench/realtime/run.mjs' },
+  // Jobs/s with 1, 2 and 4 worker processes (SQLite, PostgreSQL), consumer lag under load, overhead.
+  { name: 'workers', script: 'bench/workers/run.mjs' },
 ];
 const benches = all.filter((bench) => !only || bench.name === only);
 if (benches.length === 0) {

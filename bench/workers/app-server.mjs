@@ -1,8 +1,8 @@
 // The AlertaUTEC server as `npm start` runs it (built packages, roles from ALERTA_ROLES), on
-// a free port. With the workers role and BENCH_CONSUMER=1 it also runs a durable log
-// consumer that counts events: the product has no consumer of its own yet, so a second
-// worker runtime in this process holds it, on the system's store, clock and notices (the
-// same wake-ups and write path a product consumer would get). It answers `lag` (the
+// a free port. With the workers role (the product's runtime and its own consumers) and
+// BENCH_CONSUMER=1 it also runs a durable log consumer that counts events, in a second
+// worker runtime in this process on the system's store, clock and notices (the same
+// wake-ups and write path a product consumer gets). It answers `lag` (the
 // runtime's alertautec_consumer_lag_events gauge, head seq − cursor read from the database)
 // and `stats` (events handled and the delay from each event's `at` to its handler).
 import { buildApp, createSystem, createWorkerRuntime, defineConsumer, loadConfig } from '@alertautec/server';
@@ -49,6 +49,11 @@ async function lag() {
 
 process.on('message', async (message) => {
   if (message.type === 'lag') process.send({ type: 'lag', lag: await lag(), at: Date.now() });
+  if (message.type === 'reset') {
+    handled = 0;
+    delays.length = 0;
+    process.send({ type: 'reset' });
+  }
   if (message.type === 'stats') process.send({ type: 'stats', consumer: Boolean(consumer), handled, delays, lag: await lag() });
 });
 process.send?.({ type: 'ready', port: app.server.address().port });

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import {
   DEFAULT_RULES,
   expandDeliveries,
+  mayConcern,
   quietHoursEnd,
   selectRecipients,
   type IncidentEvent,
@@ -55,5 +56,31 @@ describe('quiet hours', () => {
     assert.equal(quietHoursEnd(at, { from: '22:00', to: '11:00' }, 'America/Lima'), Date.parse('2025-03-10T16:00:00Z'));
     assert.equal(quietHoursEnd(at, { from: '10:30', to: '10:29' }, 'America/Lima'), Date.parse('2025-03-11T15:29:00Z'));
     assert.equal(quietHoursEnd(at, null, 'America/Lima'), null);
+  });
+
+  it('mayConcern never says no where selectRecipients picks someone, for every event shape and rule switch', () => {
+    const at = '2025-03-10T15:30:00.000Z';
+    const base = { seq: 1, id: 'i1', at, actorId: 'x' };
+    const events = [
+      ...(['low', 'medium', 'high', 'critical'] as const).map((urgency) => ({ ...base, type: 'IncidentCreated', reporterId: 'student-1', category: 'x', title: 't', locationCode: null, locationText: null, urgency, status: 'pending', departmentId: 'd1', createdAt: at })),
+      ...(['in_progress', 'resolved', 'closed', 'pending'] as const).map((status) => ({ ...base, type: 'IncidentStatusChanged', status, previousStatus: 'pending', updatedBy: 'x', updatedAt: at })),
+      { ...base, type: 'IncidentEscalated', reason: 'sla_breach', slaDueAt: at, level: 1, status: 'escalated', previousStatus: 'pending', updatedBy: null, updatedAt: at },
+      { ...base, type: 'DepartmentAssigned', departmentId: 'd2', previousDepartmentId: 'd1' },
+      { ...base, type: 'AttachmentAdded', attachmentId: 'a', filename: 'f.png', contentType: 'image/png', size: 1 },
+      comment('student-1', false),
+      comment('staff-1', false),
+      comment('staff-1', true),
+    ] as IncidentEvent[];
+    const switches = [rules, ...rules.map((off) => rules.map((rule) => (rule.id === off.id ? { ...rule, enabled: false } : rule))), rules.map((rule) => ({ ...rule, enabled: false }))];
+    for (const states of switches) {
+      for (const event of events) {
+        const picked = selectRecipients(event, { incident, rules: states }).length > 0;
+        // It may say yes where no one is picked in the end (the incident decides); never no where someone is.
+        if (picked) assert.ok(mayConcern(event, states), `${event.type} ${JSON.stringify(states.filter((r) => !r.enabled).map((r) => r.id))}`);
+      }
+    }
+    assert.equal(mayConcern(events[1]!, rules), false, 'a medium-urgency report concerns no one');
+    assert.equal(mayConcern(events[3]!, rules), true);
+    assert.equal(mayConcern(events[3]!, rules.map((rule) => ({ ...rule, enabled: false }))), false);
   });
 });

@@ -118,6 +118,29 @@ export interface SelectionContext {
 const STATUS_UPDATES: readonly Status[] = ['in_progress', 'escalated', 'resolved'];
 
 /** The groups each enabled rule wants told about this event. */
+/**
+ * Whether any enabled rule could pick someone for this event, judged from the event alone:
+ * most events (a medium-urgency report, a comment nobody is switched on for) concern no
+ * one, and the notifier then spares itself reading the incident.
+ */
+export function mayConcern(event: IncidentEvent, rules: readonly RuleState[]): boolean {
+  const enabled = (id: RuleId) => rules.some((rule) => rule.id === id && rule.enabled && rule.channels.length > 0);
+  switch (event.type) {
+    case 'IncidentCreated':
+      return (event.urgency === 'high' || event.urgency === 'critical') && enabled('urgent_incident');
+    case 'IncidentStatusChanged':
+      return STATUS_UPDATES.includes(event.status) && enabled('status_update');
+    case 'IncidentEscalated':
+      return enabled('status_update') || enabled('escalation');
+    case 'DepartmentAssigned':
+      return enabled('department_assigned');
+    case 'CommentAdded':
+      return enabled('staff_comment') || enabled('reporter_comment');
+    default:
+      return false;
+  }
+}
+
 export function selectRecipients(event: IncidentEvent, context: SelectionContext): Selection[] {
   const { incident } = context;
   const state = new Map(context.rules.map((rule) => [rule.id, rule]));

@@ -1,5 +1,6 @@
 import {
   expandDeliveries,
+  mayConcern,
   recipientsForLevel,
   selectRecipients,
   type Incident,
@@ -53,6 +54,7 @@ export function notifierConsumer(deps: NotifierDeps) {
       if (!rules.some((rule) => rule.enabled)) return;
       const lookups = recipientLookups(trx, tenantId);
       for (const { event, internal } of events) {
+        if (!mayConcern(event, rules)) continue;
         const incident = await incidentsRepository.findById(trx, tenantId, event.id);
         if (!incident) continue;
         const context: SelectionContext = { incident, rules, escalationTargets: await escalationTargets(trx, tenantId, event) };
