@@ -13,7 +13,7 @@ import { departmentsRepository } from '../catalog/repository.js';
 import { escalationPolicyRepository } from '../escalation/index.js';
 import { incidentsRepository } from '../incidents/repository.js';
 import type { Db } from '../store/executor.js';
-import { defineConsumer, enqueue, type JobDefinition } from '../workers/index.js';
+import { defineConsumer, type JobDefinition } from '../workers/index.js';
 import type { DeliveryPayload } from './delivery.js';
 import { outboxRepository, type NotificationRow } from './outbox-repository.js';
 import { recipientLookups } from './recipients.js';
@@ -48,7 +48,8 @@ export function notifierConsumer(deps: NotifierDeps) {
     name: NOTIFIER,
     eventTypes: ['IncidentCreated', 'IncidentStatusChanged', 'IncidentEscalated', 'DepartmentAssigned', 'CommentAdded'],
     batchSize: 50,
-    async handler(trx, events, { tenantId }) {
+    async handler(trx, events, consumer) {
+      const { tenantId } = consumer;
       const now = deps.clock.now();
       const rules = await rulesRepository.states(trx, tenantId, now);
       if (!rules.some((rule) => rule.enabled)) return;
@@ -98,7 +99,7 @@ export function notifierConsumer(deps: NotifierDeps) {
             read_at: null,
           };
           if (await outboxRepository.insertOnce(trx, row)) {
-            await enqueue(trx, { job: deps.deliveryJob, payload: { id: row.id, token }, now, dedupeKey: deliveryKey(row.id, token), tenantId });
+            await consumer.enqueue(trx, { job: deps.deliveryJob, payload: { id: row.id, token }, now, dedupeKey: deliveryKey(row.id, token), tenantId });
           }
         }
       }

@@ -6,6 +6,7 @@ import { backoffDelay, type Backoff } from './backoff.js';
 import { coalescing } from './coalesce.js';
 import { cursorRepository, type Lease } from './cursor-repository.js';
 import type { ConsumerDefinition } from './definitions.js';
+import { enqueue, type EnqueueInput } from './job-repository.js';
 import type { WorkerLog } from './log.js';
 import type { WorkerMetrics } from './metrics.js';
 
@@ -19,7 +20,7 @@ export interface ConsumerRunnerDeps {
   random: () => number;
   log: WorkerLog;
   metrics: WorkerMetrics;
-  /** After a batch committed: jobs its handler enqueued may be waiting (the runtime wakes the job runners). */
+  /** After a batch whose handler enqueued jobs committed (the runtime wakes the job runners). */
   afterCommit?: () => void;
 }
 
@@ -76,9 +77,9 @@ export class ConsumerRunner {
       if (!lease) return;
       const batchSize = this.definition.batchSize ?? DEFAULT_BATCH;
       while (!this.stopped) {
-        const read = await this.deps.store.write((trx) => this.batch(trx, tenantId, lease));
+        const { read, enqueued } = await this.deps.store.write((trx) => this.batch(trx, tenantId, lease));
         metrics.consumerEvents.inc({ consumer: name }, read);
-        if (read > 0) this.deps.afterCommit?.();
+        if (enqueued) this.deps.afterCommit?.();
         if (read < batchSize) break;
       }
       this.failing.delete(tenantId);
@@ -118,20 +119,28 @@ export class ConsumerRunner {
     return lease;
   }
 
-  /** One batch in one transaction; returns how many events the cursor moved past. */
-  private async batch(trx: Db, tenantId: string, lease: Lease): Promise<number> {
+  /** One batch in one transaction: how many events the cursor moved past, and whether jobs were enqueued. */
+  private async batch(trx: Db, tenantId: string, lease: Lease): Promise<{ read: number; enqueued: boolean }> {
     const { store, clock, leaseMs } = this.deps;
     const { name, eventTypes, handler } = this.definition;
     const cursor = await cursorRepository.heldPosition(trx, store.dialect, name, tenantId, lease.token);
     if (cursor === null) throw new LeaseLost();
     const events = await eventLog.readAfter(trx, tenantId, cursor, this.definition.batchSize ?? DEFAULT_BATCH);
-    if (events.length === 0) return 0;
+    if (events.length === 0) return { read: 0, enqueued: false };
     const applicable = eventTypes ? events.filter(({ event }) => eventTypes.includes(event.type)) : events;
-    if (applicable.length > 0) await handler(trx, applicable, { tenantId });
+    let enqueued = false;
+    const context = {
+      tenantId,
+      enqueue: <P>(jobTrx: Db, input: EnqueueInput<P>) => {
+        enqueued = true;
+        return enqueue(jobTrx, input);
+      },
+    };
+    if (applicable.length > 0) await handler(trx, applicable, context);
     const now = clock.now();
     if (!(await cursorRepository.advance(trx, name, tenantId, lease.token, events.at(-1)!.event.seq, now, leaseMs))) throw new LeaseLost();
     lease.expiresAt = now + leaseMs;
-    return events.length;
+    return { read: events.length, enqueued };
   }
 
   /** Lets the passes in flight finish, then gives every lease back. */

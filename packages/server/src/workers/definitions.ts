@@ -2,6 +2,7 @@ import type { IncidentEventType } from '@alertautec/core';
 import type { LoggedEvent } from '../events/log.js';
 import type { Db } from '../store/executor.js';
 import type { Backoff } from './backoff.js';
+import type { Enqueued, EnqueueInput } from './job-repository.js';
 
 /**
  * What the worker runtime runs, declared in code: log consumers (durable readers of the
@@ -10,6 +11,11 @@ import type { Backoff } from './backoff.js';
 
 export interface ConsumerContext {
   tenantId: string;
+  /**
+   * Enqueues a job in the batch's transaction (as `enqueue(trx, …)`) and has it announced to
+   * the job runners once the batch commits; batches that enqueue nothing wake no one.
+   */
+  enqueue<P>(trx: Db, input: EnqueueInput<P>): Promise<Enqueued>;
 }
 
 export interface ConsumerDefinition {

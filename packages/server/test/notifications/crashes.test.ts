@@ -8,7 +8,7 @@ import { waitFor } from '../helpers/wait.js';
 import { manualClock, testRuntime } from '../workers/helpers.js';
 import { eventLog } from '../../src/events/log.js';
 import { createSystem, type System } from '../../src/system.js';
-import type { ConsumerDefinition, JobDefinition } from '../../src/workers/index.js';
+import { enqueue, type ConsumerDefinition, type JobDefinition } from '../../src/workers/index.js';
 import { recipientOf, startSmtp, type TestSmtp } from './smtp.js';
 
 // The notifier's writes commit with its cursor: a batch that fails half-way leaves nothing,
@@ -61,7 +61,7 @@ await describeEachDatabase('notifier crashes and replays', (dialect) => {
     // The same batch read again (a commit whose answer was lost): nothing new.
     const tenantId = written[0]!.tenant_id;
     const events = await eventLog.readAfter(store.db, tenantId, 0, 100);
-    await store.write((trx) => notifier.handler(trx, events.filter(({ event }) => notifier.eventTypes!.includes(event.type)), { tenantId }));
+    await store.write((trx) => notifier.handler(trx, events.filter(({ event }) => notifier.eventTypes!.includes(event.type)), { tenantId, enqueue }));
     assert.equal((await rows()).length, 12);
     assert.equal((await jobs()).length, 12);
 

@@ -207,4 +207,30 @@ await describeEachDatabase('workers: log consumers', (dialect) => {
     assert.deepEqual(await arrived.promise, [1]);
     await runtime.stop();
   });
+
+  it('jobs a handler enqueues through its context run once the batch commits, without waiting for the poll', async () => {
+    const clock = manualClock();
+    const tenantId = await newTenant(store, clock);
+    const ran = deferred<number>();
+    const followUp = defineJob<{ seq: number }>({ kind: 'test.follow-up', handler: async ({ seq }) => ran.resolve(seq) });
+    const { runtime, notices } = testRuntime(store, clock, {
+      timers: systemTimers,
+      pollMs: 60 * 60_000,
+      jobs: [followUp as never],
+      consumers: [
+        defineConsumer({
+          name: 'enqueuer',
+          handler: async (trx, events, context) => {
+            for (const { event } of events) await context.enqueue(trx, { job: followUp, payload: { seq: event.seq }, now: clock.now(), dedupeKey: `follow-up/${event.seq}` });
+          },
+        }),
+      ],
+    });
+    runtime.start();
+    await runtime.tick();
+    await appendEvents(store, tenantId, 1, clock.now());
+    notices.notify(LOG_CHANNEL, tenantId);
+    assert.equal(await ran.promise, 1);
+    await runtime.stop();
+  });
 });
