@@ -18,6 +18,8 @@ export interface Config {
   timeZone: string;
   /** Per job name: `off`, or a cron expression that replaces the schedule declared in code. */
   jobSchedules: Record<string, string>;
+  /** How long a worker holds a job or a consumer without renewing: a dead node's work is taken over after this. */
+  workerLeaseMs: number;
   port: number;
   host: string;
   dataDir: string;
@@ -333,6 +335,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     roles: roles(env),
     timeZone: timeZone(env),
     jobSchedules: jobSchedules(env),
+    // At least two poll rounds (1 s each), so a running job is renewed before its lease runs out.
+    workerLeaseMs: integer(env, 'WORKER_LEASE_SECONDS', 30, 2, 3_600) * 1000,
     port: integer(env, 'PORT', 3000, 0, 65535),
     host: env.HOST?.trim() || '127.0.0.1',
     dataDir: path.resolve(cwd, env.DATA_DIR?.trim() || './data'),

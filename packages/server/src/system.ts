@@ -170,6 +170,7 @@ export async function createSystem(config: Config, options: SystemOptions = {}):
       consumers: [notifications.consumer],
       scheduleOverrides: config.jobSchedules,
       timeZone: config.timeZone,
+      leaseMs: config.workerLeaseMs,
     });
     const allServices = { ...services, jobs: createJobsService({ db: store.db, clock, runtime: workers }), notifications: notifications.service };
 

@@ -13,13 +13,19 @@ export interface TestSmtp {
   messages: ParsedMail[];
   /** Recipients refused with 550 (lower-case addresses). */
   rejecting: Set<string>;
+  /** While true, messages are read but never answered: the sender waits, nothing is accepted. */
+  holding: boolean;
+  /** Messages read while holding (never accepted). */
+  held: ParsedMail[];
   stop(): Promise<void>;
   start(): Promise<void>;
 }
 
 export async function startSmtp(options: { port?: number; running?: boolean } = {}): Promise<TestSmtp> {
   const messages: ParsedMail[] = [];
+  const held: ParsedMail[] = [];
   const rejecting = new Set<string>();
+  const state = { holding: false };
   let server: SMTPServer | null = null;
   let port = options.port ?? 0;
 
@@ -40,6 +46,7 @@ export async function startSmtp(options: { port?: number; running?: boolean } = 
       onData(stream, _session, callback) {
         simpleParser(stream)
           .then((mail) => {
+            if (state.holding) return void held.push(mail);
             messages.push(mail);
             callback();
           })
@@ -69,6 +76,13 @@ export async function startSmtp(options: { port?: number; running?: boolean } = 
     },
     messages,
     rejecting,
+    held,
+    get holding() {
+      return state.holding;
+    },
+    set holding(value: boolean) {
+      state.holding = value;
+    },
     stop,
     start,
   };
