@@ -86,7 +86,7 @@ describe('SLA escalation, two server processes on one PostgreSQL', { skip: unava
     fs.rmSync(database.dataDir, { recursive: true, force: true });
   });
 
-  it('a critical incident left pending past a 6-second SLA: one IncidentEscalated, whichever process runs it', async () => {
+  it('a critical incident left pending past a 6-second SLA: one IncidentEscalated, whichever process runs it, and one alert per authority', async () => {
     const env = {
       DATABASE_URL: database.databaseUrl!,
       DATABASE_SCHEMA: database.schema!,
@@ -102,6 +102,13 @@ describe('SLA escalation, two server processes on one PostgreSQL', { skip: unava
     const login = await first.request('POST', '/api/auth/login', { body: ADMIN });
     assert.equal(login.status, 200, JSON.stringify(login.body));
     const token = login.body.accessToken as string;
+    const authorities: string[] = [];
+    for (const name of ['uno', 'dos']) {
+      const email = `autoridad-${name}@race.example`;
+      const user = await first.request('POST', '/api/users', { token, body: { email, password: 'authority-password', name: `Autoridad ${name}`, role: 'authority' } });
+      assert.equal(user.status, 201, JSON.stringify(user.body));
+      authorities.push(email);
+    }
     const created = await first.request('POST', '/api/incidents', {
       token,
       body: { category: 'infrastructure', description: 'Cables sueltos en el pasillo', urgency: 'critical', locationText: 'Pabellón C' },
@@ -127,5 +134,22 @@ describe('SLA escalation, two server processes on one PostgreSQL', { skip: unava
     assert.ok(escalated.length > 0);
     assert.deepEqual(events.map((event) => [event.reason, event.level]), [['sla_breach', 1]]);
     assert.equal((await first.request('GET', `/api/incidents/${created.body.id}`, { token })).body.status, 'escalated');
+
+    // One escalation alert per authority and channel, whichever node's notifier wrote it (the
+    // reporter, here the admin, is told too, as the reporter of any incident is).
+    const adminId = (await first.request('GET', '/api/auth/me', { token })).body.id as string;
+    const alerts = await waitFor(async () => {
+      const answer = await second.request('GET', `/api/notifications?incidentId=${created.body.id}&limit=200`, { token });
+      const rows = (answer.body.items as { to: string; channel: string; subject: string; status: string }[]).filter(
+        (row) => /escalado/.test(row.subject) && row.to !== ADMIN.email && row.to !== adminId,
+      );
+      return rows.length >= authorities.length * 2 && rows.every((row) => row.status === 'sent') && rows;
+    }, 20_000, 'the escalation alerts');
+    for (const channel of ['email', 'inapp']) {
+      const to = alerts.filter((row) => row.channel === channel).map((row) => row.to);
+      assert.equal(to.length, authorities.length, `${channel}: ${to.join(', ')}`);
+      assert.equal(new Set(to).size, authorities.length);
+    }
+    assert.deepEqual(new Set(alerts.filter((row) => row.channel === 'email').map((row) => row.to)), new Set(authorities));
   });
 });
