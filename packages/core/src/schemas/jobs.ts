@@ -23,6 +23,7 @@ export type JobRun = Static<typeof JobRun>;
 
 export const Job = Type.Object({
   name: JobName,
+  onDemand: Type.Boolean({ description: 'Whether POST /api/jobs/{name}/run may start it.' }),
   schedule: Nullable(Type.String({ description: 'Cron expression in the campus time zone; null when the job runs only on demand.' })),
   timeZone: Type.String(),
   nextRunAt: Nullable(Timestamp),

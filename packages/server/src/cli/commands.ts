@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Registry } from 'prom-client';
 import { ROLES, isDomainError, type Actor, type Role } from '@alertautec/core';
 import type { System } from '../system.js';
+import { runsOnDemand } from '../jobs/service.js';
 import { createWorkerRuntime } from '../workers/index.js';
 import { CliError, EXIT, operator } from './context.js';
 import type { Output } from './output.js';
@@ -77,10 +78,11 @@ const FINAL = new Set(['succeeded', 'dead']);
  * runs once, and this command reports how it ended.
  */
 export async function runJob(system: System, output: Output, name: string, options: RunOptions): Promise<void> {
-  const definition = system.workers.definitions.find((job) => job.kind === name);
+  const runnable = system.workers.definitions.filter(runsOnDemand);
+  const definition = runnable.find((job) => job.kind === name);
   if (!definition) {
-    const known = system.workers.definitions.map((job) => job.kind).join(', ');
-    throw new CliError(`no job "${name}"; the jobs are: ${known}`, EXIT.usage);
+    const known = runnable.map((job) => job.kind).join(', ');
+    throw new CliError(`no job "${name}" to run on demand; the jobs are: ${known}`, EXIT.usage);
   }
   let enqueued;
   try {

@@ -15,8 +15,9 @@ export const presentJobRun = (row: JobRow): JobRun => ({
   progress: row.progress_done === null ? null : { done: row.progress_done, total: row.progress_total },
 });
 
-export const presentJob = (job: { name: string; schedule: string | null; timeZone: string; nextRunAt: number | null; lastRun: JobRow | undefined }): Job => ({
+export const presentJob = (job: { name: string; onDemand: boolean; schedule: string | null; timeZone: string; nextRunAt: number | null; lastRun: JobRow | undefined }): Job => ({
   name: job.name,
+  onDemand: job.onDemand,
   schedule: job.schedule,
   timeZone: job.timeZone,
   nextRunAt: toIsoOrNull(job.nextRunAt),

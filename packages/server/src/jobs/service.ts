@@ -1,4 +1,4 @@
-import { assertCan, notFound, type Actor } from '@alertautec/core';
+import { assertCan, conflict, notFound, type Actor } from '@alertautec/core';
 import type { JobRunsQuery } from '@alertautec/core/schemas';
 import type { Clock } from '../adapters.js';
 import { newId } from '../adapters.js';
@@ -15,6 +15,9 @@ export interface JobsDeps {
 }
 
 export type JobsService = ReturnType<typeof createJobsService>;
+
+/** Scheduled jobs run on demand unless they say otherwise; others only when they say so. */
+export const runsOnDemand = (job: Pick<JobDefinition<never>, 'cron' | 'onDemand'>): boolean => job.onDemand ?? job.cron !== undefined;
 
 /** What admins see of the background work: schedules, runs, and runs on demand. */
 export function createJobsService({ db, clock, runtime }: JobsDeps) {
@@ -33,6 +36,7 @@ export function createJobsService({ db, clock, runtime }: JobsDeps) {
           const schedule = schedules.get(job.kind);
           return presentJob({
             name: job.kind,
+            onDemand: runsOnDemand(job),
             schedule: schedule?.cron ?? null,
             timeZone: runtime.timeZone,
             nextRunAt: schedule ? runtime.scheduler.nextRunAt(schedule) : null,
@@ -59,6 +63,7 @@ export function createJobsService({ db, clock, runtime }: JobsDeps) {
     async run(actor: Actor, name: string) {
       assertCan(actor, 'jobs:manage');
       const job = definition(name);
+      if (!runsOnDemand(job)) throw conflict(`The job ${name} runs only for the work it is given; it cannot be run on demand.`, 'job_not_runnable');
       const now = clock.now();
       const enqueued = await runtime.enqueue({ job, payload: { scheduledAt: now } as never, dedupeKey: `${name}@manual:${newId()}`, now });
       return { id: enqueued.id, state: enqueued.state };

@@ -69,6 +69,12 @@ export interface JobDefinition<P = unknown> {
    * per run time, with payload `{ scheduledAt }` (epoch ms). Overridable per runtime.
    */
   cron?: string;
+  /**
+   * Whether admins may run it now (API, CLI) with the scheduled payload `{ scheduledAt }`:
+   * true by default for scheduled jobs; jobs that need a payload of their own (one delivery,
+   * one incident's check) leave it off.
+   */
+  onDemand?: boolean;
   /** Must be safe to repeat: delivery is at-least-once. Throw PermanentJobError to give up at once. */
   handler(payload: P, context: JobContext): Promise<void>;
 }

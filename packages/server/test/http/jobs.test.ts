@@ -16,6 +16,7 @@ import { waitFor } from '../helpers/wait.js';
  */
 const flaky = defineJob<unknown>({
   kind: 'test.flaky',
+  onDemand: true,
   maxAttempts: 3,
   backoff: { baseMs: 60_000, maxMs: 60_000 },
   handler: async () => {
@@ -115,6 +116,12 @@ await describeEachDatabase('jobs API', (dialect) => {
     assert.deepEqual(seen, [...seen].sort().reverse());
     assert.equal(new Set(seen).size, seen.length);
 
+    const internal = await t.request('POST', '/api/jobs/notification.deliver/run', { token: admin });
+    assert.equal(internal.status, 409);
+    assert.equal(internal.body.code, 'job_not_runnable');
+    const listed = (await t.request('GET', '/api/jobs', { token: admin })).body.items as { name: string; onDemand: boolean }[];
+    assert.equal(listed.find((job) => job.name === 'notification.deliver')?.onDemand, false);
+    assert.equal(listed.find((job) => job.name === 'housekeeping')?.onDemand, true);
     const unknown = await t.request('POST', '/api/jobs/nope/run', { token: admin });
     assert.equal(unknown.status, 404);
     assert.equal(unknown.body.code, 'not_found');

@@ -99,7 +99,9 @@ describe('npm run alerta', () => {
 
     const missing = await alerta(['run', 'nope'], { DATA_DIR });
     assert.equal(missing.code, 2);
-    assert.match(missing.stderr, /no job "nope"; the jobs are: housekeeping/);
+    assert.match(missing.stderr, /no job "nope" to run on demand; the jobs are: housekeeping, escalation.sweep/);
+    const internal = await alerta(['run', 'notification.deliver'], { DATA_DIR });
+    assert.equal(internal.code, 2);
   });
 
   it('bad configuration is refused with exit code 78, naming the variable', async () => {
