@@ -12,6 +12,8 @@ import { SignInPage } from './pages/auth/SignInPage.js';
 import { DashboardPage } from './pages/dashboard/DashboardPage.js';
 import { BoardPage } from './pages/incidents/BoardPage.js';
 import { IncidentPage } from './pages/incidents/IncidentPage.js';
+import { NotificationsPage } from './pages/me/NotificationsPage.js';
+import { PreferencesPage } from './pages/me/PreferencesPage.js';
 import { MyIncidentsPage } from './pages/student/MyIncidentsPage.js';
 import { ReportPage } from './pages/student/ReportPage.js';
 import { matchPath, navigate, useCurrentLocation } from './router.js';
@@ -28,6 +30,8 @@ const HANDLERS: readonly Role[] = ['staff', 'authority', 'admin'];
 const ROUTES: readonly Route[] = [
   { pattern: '/report', render: () => <ReportPage /> },
   { pattern: '/mine', render: () => <MyIncidentsPage /> },
+  { pattern: '/notifications', render: () => <NotificationsPage /> },
+  { pattern: '/preferences', render: () => <PreferencesPage /> },
   { pattern: '/incidents/:id', render: (params) => <IncidentPage key={params.id} incidentId={params.id ?? ''} /> },
   { pattern: '/board', roles: HANDLERS, render: () => <BoardPage /> },
   { pattern: '/dashboard', roles: HANDLERS, render: () => <DashboardPage /> },

@@ -1,4 +1,4 @@
-import { RealtimeClient, type ConnectionState as SdkState } from '@alertautec/client';
+import { RealtimeClient, type InAppNotification, type ConnectionState as SdkState } from '@alertautec/client';
 import { useSyncExternalStore } from 'react';
 import { freshAccessToken, getSession, onSessionChange } from './api/session.js';
 import type { IncidentEvent, Status, Urgency } from './api/types.js';
@@ -34,6 +34,13 @@ interface Subscriber extends LiveHandlers {
 }
 
 const subscribers = new Set<Subscriber>();
+/** The user's in-app notifications (pushed to every connection, no subscription). */
+export interface NotificationHandlers {
+  onNotification: (notification: InAppNotification) => void;
+  /** A connection (re)opened: frames sent while there was none are lost, refetch. */
+  onConnected?: () => void;
+}
+const notificationSubscribers = new Set<NotificationHandlers>();
 const stateListeners = new Set<() => void>();
 let sdkState: SdkState = 'closed';
 let client: RealtimeClient | null = null;
@@ -77,7 +84,9 @@ function start(): void {
   client.on('state', (next) => {
     sdkState = next;
     refreshState();
+    if (next === 'live') notificationSubscribers.forEach((subscriber) => subscriber.onConnected?.());
   });
+  client.on('notification', (notification) => notificationSubscribers.forEach((subscriber) => subscriber.onNotification(notification)));
   client.on('event', (event) => subscribers.forEach((subscriber) => matches(subscriber.filters, event) && subscriber.onEvent(event)));
   let first = true;
   client.on('subscribed', () => {
@@ -113,6 +122,12 @@ export function subscribe(filters: LiveFilters, handlers: LiveHandlers | ((event
   const subscriber: Subscriber = { filters, ...(typeof handlers === 'function' ? { onEvent: handlers } : handlers) };
   subscribers.add(subscriber);
   return () => void subscribers.delete(subscriber);
+}
+
+/** Hears the signed-in user's in-app notifications; returns the function that stops listening. */
+export function subscribeNotifications(handlers: NotificationHandlers): () => void {
+  notificationSubscribers.add(handlers);
+  return () => void notificationSubscribers.delete(handlers);
 }
 
 /** Starts the connection if signed in (the app calls it once at start). */

@@ -7,6 +7,7 @@ import './styles/components.css';
 import './styles/report.css';
 import './styles/incidents.css';
 import './styles/dashboard-admin.css';
+import './styles/notifications.css';
 import './styles/phone.css';
 
 startLive();

@@ -62,6 +62,8 @@ describe('main pages', { skip }, () => {
       await checkPage(page, '/report', 'Reportar un incidente', `student-report${suffix}`);
       await checkPage(page, '/mine', 'Mis incidentes', `student-mine${suffix}`);
       await checkPage(page, `/incidents/${incidentId}`, 'El proyector del aula no enciende.', `student-incident${suffix}`);
+      await checkPage(page, '/notifications', 'Notificaciones', `student-notifications${suffix}`);
+      await checkPage(page, '/preferences', 'Preferencias de notificación', `student-preferences${suffix}`);
       await page.context().close();
     }
   });
@@ -76,7 +78,10 @@ describe('main pages', { skip }, () => {
       await checkPage(page, '/board', 'Tablero de incidentes', `board-admin${suffix}`);
       await checkPage(page, `/incidents/${incidentId}`, 'El proyector del aula no enciende.', `incident-admin${suffix}`);
       await checkPage(page, '/dashboard', 'Indicadores', `dashboard${suffix}`);
+      await checkPage(page, '/notifications', 'Notificaciones', `notifications-admin${suffix}`);
+      await checkPage(page, '/preferences', 'Preferencias de notificación', `preferences-admin${suffix}`);
       await checkPage(page, '/admin/users', 'Administración', `admin-users${suffix}`);
+      for (const section of ['outbox', 'rules', 'escalation', 'mailbox', 'jobs']) await checkPage(page, `/admin/${section}`, 'Administración', `admin-${section}${suffix}`);
       if (!suffix) {
         await checkPage(page, '/admin/departments', 'Administración', 'admin-departments');
         await checkPage(page, '/admin/categories', 'Administración', 'admin-categories');

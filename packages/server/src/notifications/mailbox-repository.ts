@@ -13,6 +13,7 @@ export const mailboxRepository = {
       .selectFrom('dev_mailbox')
       .innerJoin('notifications', 'notifications.id', 'dev_mailbox.notification_id')
       .selectAll('dev_mailbox')
+      .select('notifications.language')
       .where('notifications.tenant_id', '=', tenantId);
     if (query.beforeId) select = select.where('dev_mailbox.id', '<', query.beforeId);
     return select.orderBy('dev_mailbox.id', 'desc').limit(query.limit + 1).execute();

@@ -1,5 +1,5 @@
 import type { MailboxItem, MyNotification, NotificationRule, OutboxItem } from '@alertautec/core/schemas';
-import type { NotificationChannel, RuleDefinition, RuleState } from '@alertautec/core';
+import type { Language, NotificationChannel, RuleDefinition, RuleState } from '@alertautec/core';
 import { toIso, toIsoOrNull } from '@alertautec/core';
 import type { DevMailboxTable } from '../store/schema.js';
 import type { NotificationRow, NotificationStatus } from './outbox-repository.js';
@@ -36,13 +36,14 @@ export const presentRule = (rule: RuleDefinition, state: RuleState): Notificatio
   enabled: state.enabled,
 });
 
-export const presentMail = (row: DevMailboxTable): MailboxItem => ({
+export const presentMail = (row: DevMailboxTable & { language: string }): MailboxItem => ({
   id: row.id,
   notificationId: row.notification_id,
   messageId: row.message_id,
   from: row.from_address,
   to: row.to_address,
   subject: row.subject,
+  language: row.language as Language,
   text: row.text,
   html: row.html,
   inReplyTo: row.in_reply_to,

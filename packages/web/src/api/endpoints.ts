@@ -6,12 +6,21 @@ import type {
   CampusLocation,
   Category,
   Department,
+  EscalationPolicy,
   Incident,
   IncidentDraft,
   IncidentEvent,
   IncidentFilters,
+  Job,
+  JobRun,
+  JobState,
   LocationCheck,
+  MailboxItem,
   ManagedUser,
+  NotificationChannel,
+  NotificationRule,
+  NotificationStatus,
+  OutboxItem,
   Page,
   ReportPreview,
   Role,
@@ -104,5 +113,36 @@ export const admin = {
   apiKeys: () => request<Page<ApiKey>>('GET', '/api/api-keys'),
   createApiKey: (name: string, scopes: ApiKeyScope[]) => request<ApiKey & { key: string }>('POST', '/api/api-keys', { body: { name, scopes } }),
   revokeApiKey: (keyId: string) => request<void>('DELETE', `/api/api-keys/${id(keyId)}`),
+};
+
+export interface OutboxFilters {
+  status?: NotificationStatus;
+  channel?: NotificationChannel;
+  incidentId?: string;
+}
+
+/** Admin: the notification outbox, the rules, the escalation policy, the dev mailbox (issue 11). */
+export const notificationAdmin = {
+  outbox: (filters: OutboxFilters, cursor?: string | null) => {
+    const query = new URLSearchParams({ limit: '50' });
+    for (const [key, value] of Object.entries(filters)) if (value) query.set(key, value);
+    if (cursor) query.set('cursor', cursor);
+    return request<Page<OutboxItem>>('GET', `/api/notifications?${query}`);
+  },
+  retry: (notificationId: string) => request<{ id: string; status: 'pending' }>('POST', `/api/notifications/${id(notificationId)}/retry`),
+  rules: () => request<{ items: NotificationRule[] }>('GET', '/api/notification-rules'),
+  updateRule: (ruleId: string, body: { enabled?: boolean; channels?: NotificationChannel[] }) =>
+    request<NotificationRule>('PATCH', `/api/notification-rules/${id(ruleId)}`, { body }),
+  escalationPolicy: () => request<EscalationPolicy>('GET', '/api/escalation-policy'),
+  saveEscalationPolicy: (body: EscalationPolicy) => request<EscalationPolicy>('PUT', '/api/escalation-policy', { body }),
+  mailbox: (cursor?: string | null, limit = 50) => request<Page<MailboxItem>>('GET', `/api/dev/mailbox?limit=${limit}${cursor ? `&cursor=${id(cursor)}` : ''}`),
+};
+
+/** Admin: background jobs and their runs (issue 12). */
+export const jobs = {
+  list: () => request<{ items: Job[] }>('GET', '/api/jobs'),
+  runs: (name?: string) => request<Page<JobRun>>('GET', `/api/jobs/runs?limit=20${name ? `&name=${id(name)}` : ''}`),
+  run: (name: string) => request<{ id: string; state: JobState }>('POST', `/api/jobs/${id(name)}/run`),
+  runById: (runId: string) => request<JobRun>('GET', `/api/jobs/runs/${id(runId)}`),
 };
 

@@ -11,6 +11,8 @@ import type {
   Stats,
   User as UserSchema,
 } from '@alertautec/core/schemas';
+import type { Job, JobRun, JobState, MailboxItem, NotificationRule, NotificationStatus, OutboxItem } from '@alertautec/core/schemas';
+import type { EscalationLevel, EscalationPolicy, EscalationRole, NotificationChannel } from '@alertautec/core';
 
 /**
  * The shapes of the HTTP API (CONTRACT §3), as the browser receives them: the server's own
@@ -23,6 +25,8 @@ export type Incident = IncidentView;
 export type PossibleDuplicate = DuplicateSummary;
 export type CampusLocation = Location;
 export type LocationCheck = LocationValidation;
+// The admin screens for notifications, escalation and jobs (issue 11/12).
+export type { EscalationLevel, EscalationPolicy, EscalationRole, Job, JobRun, JobState, MailboxItem, NotificationChannel, NotificationRule, NotificationStatus, OutboxItem };
 
 export interface TokenPair {
   accessToken: string;

@@ -6,6 +6,7 @@ import { setLang, useT } from '../i18n/index.js';
 import { NAV } from '../navigation.js';
 import { Link, navigate, useCurrentLocation } from '../router.js';
 import { ConnectionIndicator } from './ConnectionIndicator.js';
+import { NotificationBell } from './NotificationBell.js';
 
 export async function signOut(): Promise<void> {
   const ended = endSession(); // forgets the session at once; the server call follows
@@ -49,9 +50,13 @@ export function Layout({ children }: { children: ReactNode }) {
             <LanguageSwitch />
             {session && (
               <>
+                <NotificationBell />
                 <span className="user-chip" title={session.user.email}>
                   {session.user.name} · {t(`role.${session.user.role}`)}
                 </span>
+                <Link to="/preferences" className="button-ghost header-link" aria-current={path === '/preferences' ? 'page' : undefined}>
+                  {t('preferences.link')}
+                </Link>
                 <button type="button" className="button-ghost" onClick={() => void signOut()}>
                   {t('auth.signOut')}
                 </button>

@@ -2,6 +2,7 @@ import { useEffect, useRef, type ReactNode } from 'react';
 import { ApiError } from '../api/http.js';
 import type { Status, Urgency } from '../api/types.js';
 import { useT, type MessageKey } from '../i18n/index.js';
+import { setPageTitle } from '../page-title.js';
 
 export function StatusBadge({ status }: { status: Status }) {
   const { t } = useT();
@@ -30,6 +31,9 @@ const KNOWN_ERRORS = new Set([
   'network',
   'last_admin',
   'unknown_department',
+  'notification_not_retryable',
+  'unknown_user',
+  'dev_mailbox_disabled',
 ]);
 
 /** A translated sentence for a failed call (the server's detail when we have no words). */
@@ -82,7 +86,7 @@ export function ListFooter({ list }: { list: { loading: boolean; hasMore: boolea
 export function PageTitle({ children, actions }: { children: ReactNode; actions?: ReactNode }) {
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
-    if (typeof children === 'string') document.title = `${children} · AlertaUTEC`;
+    if (typeof children === 'string') setPageTitle(children);
   }, [children]);
   useEffect(() => {
     if (document.activeElement === document.body || document.activeElement?.closest('nav')) heading.current?.focus();

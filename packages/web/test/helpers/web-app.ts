@@ -23,14 +23,14 @@ export interface WebTest {
  * with the demo campus serving the build, and a browser. Returns the reason instead when
  * Chromium cannot be had (under CI=true that is a failure, not a skip).
  */
-export async function startWebTest(): Promise<WebTest | { skip: string }> {
+export async function startWebTest(options: { env?: Record<string, string> } = {}): Promise<WebTest | { skip: string }> {
   const chromium = ensureChromium();
   if (!chromium.path) {
     if (process.env.CI === 'true') throw new Error(`browser tests need Chromium: ${chromium.reason}`);
     return { skip: chromium.reason ?? 'no Chromium' };
   }
   await ensureWebBuild();
-  const app = await startApp({ env: { ALERTA_DEMO: '1', WEB_DIR: WEB_DIST } });
+  const app = await startApp({ env: { ALERTA_DEMO: '1', WEB_DIR: WEB_DIST, ...options.env } });
   const browser = await launchBrowser(chromium.path);
   return {
     app,

@@ -56,7 +56,19 @@ export async function ensureWebBuild(): Promise<void> {
   }
 }
 
+/**
+ * Builds into a fresh folder and swaps it in: vite empties its output folder first, and a
+ * server of another test file may be serving dist at that moment.
+ */
 function build(): void {
-  const result = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: WEB_ROOT, stdio: ['ignore', 'inherit', 'inherit'], timeout: 300_000 });
-  if (result.status !== 0) throw new Error('vite build of the web app failed');
+  const fresh = `${WEB_DIST}.building-${process.pid}`;
+  const result = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn', '--outDir', fresh, '--emptyOutDir'], { cwd: WEB_ROOT, stdio: ['ignore', 'inherit', 'inherit'], timeout: 300_000 });
+  if (result.status !== 0) {
+    fs.rmSync(fresh, { recursive: true, force: true });
+    throw new Error('vite build of the web app failed');
+  }
+  const old = `${WEB_DIST}.old-${process.pid}`;
+  if (fs.existsSync(WEB_DIST)) fs.renameSync(WEB_DIST, old);
+  fs.renameSync(fresh, WEB_DIST);
+  fs.rmSync(old, { recursive: true, force: true });
 }

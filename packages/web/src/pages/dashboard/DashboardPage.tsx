@@ -1,5 +1,6 @@
 import { OPEN_STATUSES, STATUSES, URGENCIES } from '@alertautec/core';
 import { useEffect, useRef } from 'react';
+import { CriticalAlerts } from '../../alerts/CriticalAlerts.js';
 import { incidents as api } from '../../api/endpoints.js';
 import { ErrorNotice, formatDuration, Loading, PageTitle, StatusBadge, UrgencyBadge } from '../../components/ui.js';
 import { departmentName, useCatalog } from '../../catalog.js';
@@ -53,6 +54,7 @@ export function DashboardPage() {
   return (
     <div className="stack">
       <PageTitle>{t('dashboard.title')}</PageTitle>
+      <CriticalAlerts />
       <ul className="tiles" aria-label={t('dashboard.summary')}>
         <li className="tile card">
           <span className="tile-label">{t('dashboard.total')}</span>

@@ -1,5 +1,6 @@
 import { OPEN_STATUSES, URGENCIES } from '@alertautec/core';
 import { useEffect, useMemo, useState } from 'react';
+import { CriticalAlerts } from '../../alerts/CriticalAlerts.js';
 import type { Incident, IncidentEvent, IncidentFilters } from '../../api/types.js';
 import { announce } from '../../announcer.js';
 import { EmptyState, ErrorNotice, ListFooter, PageTitle, StatusBadge, UrgencyBadge } from '../../components/ui.js';
@@ -59,6 +60,7 @@ export function BoardPage() {
   return (
     <div className="stack">
       <PageTitle>{t('board.title')}</PageTitle>
+      <CriticalAlerts />
       <BoardFilters view={view} onChange={setView} showDepartment={user.role !== 'staff'} />
       <ErrorNotice error={list.error} />
       <p className="muted" aria-live="polite">

@@ -1,0 +1,124 @@
+import { useEffect, useRef } from 'react';
+import { jobs as api } from '../../api/endpoints.js';
+import type { Job, JobRun, JobState } from '../../api/types.js';
+import { ErrorNotice, Loading } from '../../components/ui.js';
+import { useLoad } from '../../hooks.js';
+import { useT } from '../../i18n/index.js';
+import { ActionFeedback, useConfirmedAction } from './AdminFeedback.js';
+
+const FINISHED: ReadonlySet<JobState> = new Set(['succeeded', 'failed', 'dead']);
+const POLL_MS = 1000;
+const POLL_LIMIT = 120;
+
+export function JobStateBadge({ state }: { state: JobState }) {
+  const { t } = useT();
+  return <span className={`badge job-${state}`}>{t(`jobs.state.${state}`)}</span>;
+}
+
+/** A date on the campus clock (the time zone schedules run in), whatever the browser's zone. */
+function useCampusDate(): (iso: string | null, timeZone: string) => string {
+  const { locale } = useT();
+  return (iso, timeZone) => (iso ? new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(new Date(iso)) : '—');
+}
+
+/** Background jobs: their schedules, next and last runs, and a run on demand. */
+export function JobsAdmin() {
+  const { t } = useT();
+  const campusDate = useCampusDate();
+  const list = useLoad(() => api.list().then((page) => page.items), []);
+  const mounted = useRef(true);
+  useEffect(() => {
+    mounted.current = true;
+    return () => void (mounted.current = false);
+  }, []);
+
+  // Enqueues a run, then follows it until it ends (the runner picks it up within a second or so).
+  const runNow = useConfirmedAction(async (job: Job) => {
+    const { id } = await api.run(job.name);
+    list.reload();
+    let run: JobRun | null = null;
+    for (let attempt = 0; attempt < POLL_LIMIT && mounted.current; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+      run = await api.runById(id);
+      if (FINISHED.has(run.state)) break;
+    }
+    if (mounted.current) list.reload();
+    if (!run || !FINISHED.has(run.state)) return t('jobs.queued', { name: job.name });
+    return t('jobs.finished', { name: job.name, state: t(`jobs.state.${run.state}`) }) + (run.error ? ` ${run.error}` : '');
+  });
+
+  return (
+    <div className="stack">
+      <div className="admin-item">
+        <p className="muted">{t('jobs.lead')}</p>
+        <button type="button" onClick={list.reload}>
+          {t('admin.refresh')}
+        </button>
+      </div>
+      <ActionFeedback action={runNow} />
+      <ErrorNotice error={list.error} />
+      {runNow.busy && (
+        <p className="muted" role="status">
+          {t('jobs.running')}
+        </p>
+      )}
+      {!list.data ? (
+        list.error ? null : <Loading />
+      ) : (
+        <div className="table-wrap">
+          <table className="admin-table">
+            <caption className="visually-hidden">{t('jobs.caption')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('jobs.name')}</th>
+                <th scope="col">{t('jobs.schedule')}</th>
+                <th scope="col">{t('jobs.nextRun')}</th>
+                <th scope="col">{t('jobs.lastRun')}</th>
+                <th scope="col">{t('outbox.action')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.data.map((job) => (
+                <tr key={job.name}>
+                  <th scope="row" data-label={t('jobs.name')}>
+                    <code>{job.name}</code>
+                  </th>
+                  <td data-label={t('jobs.schedule')}>
+                    {job.schedule ? (
+                      <>
+                        <code>{job.schedule}</code> <span className="muted">({job.timeZone})</span>
+                      </>
+                    ) : (
+                      <span className="muted">{t('jobs.onDemand')}</span>
+                    )}
+                  </td>
+                  <td data-label={t('jobs.nextRun')}>{campusDate(job.nextRunAt, job.timeZone)}</td>
+                  <td data-label={t('jobs.lastRun')}>
+                    {job.lastRun ? (
+                      <>
+                        <JobStateBadge state={job.lastRun.state} />{' '}
+                        <span className="muted">{campusDate(job.lastRun.finishedAt ?? job.lastRun.startedAt ?? job.lastRun.runAt, job.timeZone)}</span>
+                        {job.lastRun.error && <p className="hint break-anywhere">{job.lastRun.error}</p>}
+                      </>
+                    ) : (
+                      <span className="muted">{t('jobs.never')}</span>
+                    )}
+                  </td>
+                  <td data-label={t('outbox.action')}>
+                    {job.schedule ? (
+                      <button type="button" disabled={runNow.busy} onClick={() => void runNow.run(job)} aria-label={t('jobs.runNamed', { name: job.name })}>
+                        {t('jobs.run')}
+                      </button>
+                    ) : (
+                      '—'
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </div>
+  );
+}
