@@ -18,19 +18,8 @@ async function main() {
 
   const system = await createSystem(config);
   const app = await buildApp(system);
-  await app.listen({ port: config.port, host: config.host });
-  system.start();
-
-  const base = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
-  app.log.info(
-    { store: system.store.dialect, dataDir: config.dataDir, roles: config.roles },
-    `AlertaUTEC listening on ${base} (API docs at ${base}/docs)`,
-  );
-  if (system.boot.demoAccounts.length > 0) {
-    const lines = system.boot.demoAccounts.map((a) => `  ${a.role.padEnd(10)} ${a.email.padEnd(28)} ${a.password}`);
-    console.log(`\nDemo campus accounts (ALERTA_DEMO; never in production):\n${lines.join('\n')}\n`);
-  }
-
+  // Signals are handled before the server says it listens: whoever reacts to that line at once
+  // (a supervisor, a test) must find the graceful shutdown in place.
   /** Exits after the log lines still buffered reach stdout, or after `graceMs` if they cannot. */
   const exit = async (code: number, graceMs: number) => {
     await drainLogs(graceMs);
@@ -66,6 +55,19 @@ async function main() {
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+
+  await app.listen({ port: config.port, host: config.host });
+  system.start();
+
+  const base = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
+  app.log.info(
+    { store: system.store.dialect, dataDir: config.dataDir, roles: config.roles },
+    `AlertaUTEC listening on ${base} (API docs at ${base}/docs)`,
+  );
+  if (system.boot.demoAccounts.length > 0) {
+    const lines = system.boot.demoAccounts.map((a) => `  ${a.role.padEnd(10)} ${a.email.padEnd(28)} ${a.password}`);
+    console.log(`\nDemo campus accounts (ALERTA_DEMO; never in production):\n${lines.join('\n')}\n`);
+  }
 }
 
 main().catch((error: unknown) => {

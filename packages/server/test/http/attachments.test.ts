@@ -99,13 +99,14 @@ function assertProblem(answer: { status: number; headers: Headers; body?: { code
   if (code) assert.equal(answer.body?.code, code, answer.text);
 }
 
-/** Every file under DATA_DIR/blobs, relative to it. */
+/** Every file under DATA_DIR/blobs, relative to it, but the reports the scheduled jobs write. */
 function blobFiles(t: TestApp): string[] {
   const root = path.join(t.config.dataDir, 'blobs');
   if (!fs.existsSync(root)) return [];
   return (fs.readdirSync(root, { recursive: true, withFileTypes: true }) as fs.Dirent[])
     .filter((entry) => entry.isFile())
-    .map((entry) => path.relative(root, path.join(entry.parentPath ?? (entry as unknown as { path: string }).path, entry.name)));
+    .map((entry) => path.relative(root, path.join(entry.parentPath ?? (entry as unknown as { path: string }).path, entry.name)))
+    .filter((file) => !file.startsWith(`reports${path.sep}`));
 }
 
 const attachmentRows = async (t: TestApp, incidentId?: string) => {

@@ -223,8 +223,8 @@ describe('the server process', () => {
     const server = await started(await spawnServer({ ALERTA_DEMO: '0' }));
     server.child.kill('SIGTERM');
     server.child.kill('SIGINT');
-    const { code } = await server.exited;
-    assert.equal(code, 0, server.output());
+    const { code, signal } = await server.exited;
+    assert.equal(code, 0, `exit ${code}, signal ${signal}:\n${server.output()}`);
     await assert.rejects(fetch(`${server.url}/healthz`));
   });
 
