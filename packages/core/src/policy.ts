@@ -15,13 +15,17 @@ export type Permission =
   | 'metrics:read'
   | 'jobs:manage'
   | 'escalation:manage'
-  | 'notifications:manage';
+  | 'notifications:manage'
+  /** Every report of the tenant: list, read, create (global or any department's). */
+  | 'reports:all'
+  /** The reports of the caller's own department: list, read, create. */
+  | 'reports:department';
 
 const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   student: [],
-  staff: [],
-  authority: [],
-  admin: ['users:manage', 'catalog:manage', 'apiKeys:manage', 'realtime:publish', 'incidents:assign', 'auth:introspect', 'metrics:read', 'jobs:manage', 'escalation:manage', 'notifications:manage'],
+  staff: ['reports:department'],
+  authority: ['reports:all'],
+  admin: ['users:manage', 'catalog:manage', 'apiKeys:manage', 'realtime:publish', 'incidents:assign', 'auth:introspect', 'metrics:read', 'jobs:manage', 'escalation:manage', 'notifications:manage', 'reports:all'],
 };
 
 const SCOPE_PERMISSIONS: Record<ApiKeyScope, readonly Permission[]> = {

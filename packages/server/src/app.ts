@@ -30,6 +30,7 @@ import { usersRoutes } from './users/routes.js';
 import { jobsRoutes } from './jobs/routes.js';
 import { notificationsRoutes } from './notifications/index.js';
 import { escalationRoutes } from './escalation/routes.js';
+import { reportsRoutes } from './reports/routes.js';
 import { refuseUpgrade } from './http/refuse-upgrade.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -118,6 +119,7 @@ export async function buildApp(system: System): Promise<App> {
     jobsRoutes(app, services.jobs);
     notificationsRoutes(app, services.notifications);
     escalationRoutes(app, services.escalationPolicy);
+    reportsRoutes(app, services.reports);
   }
 
   // The realtime gateway shares the port: WebSocket upgrades at /ws (refused without the role).

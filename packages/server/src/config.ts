@@ -1,6 +1,8 @@
 import { isIP } from 'node:net';
+import { Cron } from 'croner';
 import path from 'node:path';
 import { DEFAULT_SLA, type SlaPolicy } from '@alertautec/core';
+import { checkBlobKey } from './blobs/keys.js';
 
 /**
  * The one place that reads the environment. Everything else receives a typed Config.
@@ -18,6 +20,8 @@ export interface Config {
   timeZone: string;
   /** Per job name: `off`, or a cron expression that replaces the schedule declared in code. */
   jobSchedules: Record<string, string>;
+  /** REPORT_GLOBAL_SCHEDULE: the `report.global` job's cron expression, or `off` (JOB_SCHEDULES may still override it). */
+  reportGlobalSchedule: string;
   /** How long a worker holds a job or a consumer without renewing: a dead node's work is taken over after this. */
   workerLeaseMs: number;
   port: number;
@@ -85,6 +89,8 @@ export interface Config {
   smsWebhookUrl: string | null;
   /** Amazon SNS channel: the topic alerts are published to (null: no SNS). The SDK reads its own AWS_* variables. */
   snsTopicArn: string | null;
+  /** Blobs (attachments, reports) in this S3 bucket, keys under `prefix`; null: files under DATA_DIR/blobs. The SDK reads its own AWS_* variables. */
+  s3: { bucket: string; prefix: string; forcePathStyle: boolean } | null;
 }
 
 export class ConfigError extends Error {
@@ -199,6 +205,29 @@ function snsTopicArn(env: Env): string | null {
   return raw;
 }
 
+/** S3's bucket naming rules (general purpose buckets), so a typo fails at start, not at the first upload. */
+function s3(env: Env): Config['s3'] {
+  const bucket = env.S3_BUCKET?.trim();
+  const rawPrefix = env.S3_PREFIX?.trim() ?? '';
+  const forcePathStyle = flag(env, 'S3_FORCE_PATH_STYLE', false);
+  if (!bucket) {
+    if (rawPrefix) throw new ConfigError('S3_PREFIX', 'is set but S3_BUCKET is not');
+    return null;
+  }
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket) || bucket.includes('..') || /^\d+\.\d+\.\d+\.\d+$/.test(bucket)) {
+    throw new ConfigError('S3_BUCKET', `must be an S3 bucket name (3-63 lower-case letters, digits, "." and "-"), got "${bucket}"`);
+  }
+  const prefix = rawPrefix.replace(/\/+$/, '');
+  if (prefix) {
+    try {
+      checkBlobKey(prefix);
+    } catch {
+      throw new ConfigError('S3_PREFIX', `must be path segments of letters, digits, ".", "_" and "-" (none starting with "."), such as alertautec/prod, got "${rawPrefix}"`);
+    }
+  }
+  return { bucket, prefix, forcePathStyle };
+}
+
 function smtpUrl(env: Env): string | null {
   const raw = env.SMTP_URL?.trim();
   if (!raw) return null;
@@ -301,6 +330,19 @@ function jobSchedules(env: Env): Record<string, string> {
   return schedules;
 }
 
+/** REPORT_GLOBAL_SCHEDULE: a cron expression (checked with croner, as the scheduler will) or `off`. */
+function reportGlobalSchedule(env: Env): string {
+  const raw = env.REPORT_GLOBAL_SCHEDULE?.trim();
+  if (!raw) return '0 * * * *';
+  if (raw.toLowerCase() === 'off') return 'off';
+  try {
+    new Cron(raw, { paused: true });
+  } catch (error) {
+    throw new ConfigError('REPORT_GLOBAL_SCHEDULE', `must be a cron expression such as "0 * * * *" or "off", got "${raw}" (${(error as Error).message})`);
+  }
+  return raw;
+}
+
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
@@ -335,6 +377,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     roles: roles(env),
     timeZone: timeZone(env),
     jobSchedules: jobSchedules(env),
+    reportGlobalSchedule: reportGlobalSchedule(env),
     // At least two poll rounds (1 s each), so a running job is renewed before its lease runs out.
     workerLeaseMs: integer(env, 'WORKER_LEASE_SECONDS', 30, 2, 3_600) * 1000,
     port: integer(env, 'PORT', 3000, 0, 65535),
@@ -377,5 +420,6 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     logBufferBytes: integer(env, 'LOG_BUFFER_BYTES', 4 * 1_048_576, 65_536, 1_073_741_824),
     smsWebhookUrl: smsWebhookUrl(env),
     snsTopicArn: snsTopicArn(env),
+    s3: s3(env),
   };
 }

@@ -10,7 +10,7 @@ import { createLoginThrottle } from './auth/login-throttle.js';
 import { refreshTokenRepository } from './auth/refresh-token-repository.js';
 import { createAuthService } from './auth/service.js';
 import { loadSigningKeys, type SigningKeys } from './auth/signing-keys.js';
-import { createFilesystemBlobStore } from './blobs/filesystem.js';
+import { createBlobStore } from './blobs/index.js';
 import { createCatalogService } from './catalog/service.js';
 import { createCatalogCache } from './catalog/snapshot.js';
 import { createEscalationPolicyService, createEscalator } from './escalation/index.js';
@@ -33,6 +33,7 @@ import type { Write } from './store/group-commit.js';
 import { bootstrap, type BootstrapResult } from './tenants/bootstrap.js';
 import { createActiveUsers } from './users/active-users.js';
 import { createUsersService } from './users/service.js';
+import { createReportsService } from './reports/service.js';
 import { JOB_CHANNEL, createWorkerRuntime, type JobDefinition, type WorkerRuntime } from './workers/index.js';
 
 /**
@@ -86,7 +87,7 @@ function createServices(deps: ServiceDeps) {
   const catalog = createCatalogCache(deps.db, deps.clock);
   const escalation = createEscalator({ ...deps, committed });
   const incidents = createIncidentsService({ ...deps, sla: config.sla, catalog, committed, onCreate: escalation.scheduleSlaCheck });
-  const blobs = createFilesystemBlobStore(config.dataDir);
+  const blobs = createBlobStore(config);
   const loginThrottle = createLoginThrottle({ ...deps, limits: config.loginThrottle });
   return {
     auth: createAuthService(deps),
@@ -103,6 +104,7 @@ function createServices(deps: ServiceDeps) {
     escalation,
     escalationPolicy: createEscalationPolicyService(deps),
     attachments: createAttachmentsService({ ...deps, blobs, incidents, maxBytes: config.attachmentMaxBytes, committed }),
+    reports: createReportsService({ ...deps, blobs, timeZone: config.timeZone, wake: () => notices.notify(JOB_CHANNEL, 'report.generate') }),
   };
 }
 
@@ -166,9 +168,10 @@ export async function createSystem(config: Config, options: SystemOptions = {}):
       registry: metrics.registry,
       log,
       nodeId: `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`,
-      jobs: [housekeepingJob({ db: store.db, clock }), ...services.escalation.jobs, notifications.job as JobDefinition<never>, ...(options.extraJobs ?? [])],
+      jobs: [housekeepingJob({ db: store.db, clock }), ...services.escalation.jobs, ...(services.reports.jobs as JobDefinition<never>[]), notifications.job as JobDefinition<never>, ...(options.extraJobs ?? [])],
       consumers: [notifications.consumer],
-      scheduleOverrides: config.jobSchedules,
+      // REPORT_GLOBAL_SCHEDULE sets the global report's schedule; a JOB_SCHEDULES entry for it wins.
+      scheduleOverrides: { 'report.global': config.reportGlobalSchedule, ...config.jobSchedules },
       timeZone: config.timeZone,
       leaseMs: config.workerLeaseMs,
     });

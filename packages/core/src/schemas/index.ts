@@ -7,3 +7,4 @@ export * from './incidents.js';
 export * from './jobs.js';
 export * from './escalation.js';
 export * from './notifications.js';
+export * from './reports.js';

@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { ROLES } from '@alertautec/core';
 import { listJobs, migrate, runJob, userCreate } from './commands.js';
 import { CliError, EXIT, withSystem } from './context.js';
+import { createReport, type ReportOptions } from './report.js';
 import { createOutput } from './output.js';
 
 /**
@@ -47,6 +48,20 @@ program
   .argument('<job>', 'job name (see `jobs`)')
   .option('--no-wait', 'only enqueue it; a server with workers runs it')
   .action((job: string, options: { wait: boolean }) => withSystem(output, verbose(), (system) => runJob(system, output, job, options)));
+
+const report = program.command('report').description('write a report now and follow it to the end (exit 0 only if it succeeded)');
+const reportOptions = (command: Command) =>
+  command
+    .option('--from <when>', 'incidents created from this campus day (YYYY-MM-DD) or ISO date-time; default: the first')
+    .option('--to <when>', 'up to the end of this campus day (YYYY-MM-DD) or this ISO date-time; default: now')
+    .option('--out <file>', 'also save the content here (CSV if the name ends in .csv, else JSON)')
+    .option('--tenant <id>', 'tenant id', 'default');
+reportOptions(report.command('global').description('counts, MTTA/MTTR, SLA breaches, backlog and daily series of every incident')).action((options: ReportOptions) =>
+  withSystem(output, verbose(), (system) => createReport(system, output, 'global', undefined, options)),
+);
+reportOptions(report.command('department').description("the same for one department's incidents").argument('<id>', 'department id')).action((id: string, options: ReportOptions) =>
+  withSystem(output, verbose(), (system) => createReport(system, output, 'department', id, options)),
+);
 
 async function main(): Promise<number> {
   try {

@@ -3,6 +3,7 @@ import { fileTypeFromBuffer } from 'file-type';
 import { DomainError, attachmentAddedEvent, notFound, validationError, type UserActor } from '@alertautec/core';
 import { newId, type Clock } from '../adapters.js';
 import type { BlobStore } from '../blobs/blob-store.js';
+import { blobKey, keySegment } from '../blobs/keys.js';
 import { appendEvent } from '../events/log.js';
 import type { LogCommitted } from '../events/signal.js';
 import type { Db } from '../store/executor.js';
@@ -124,8 +125,8 @@ export function createAttachmentsService(deps: {
         contentType: detected.mime,
         size: received.size,
       };
-      const key = `attachments/${actor.tenantId}/${incident.id}/${attachment.id}`;
-      await received.commit(key);
+      const key = blobKey('attachments', keySegment(actor.tenantId), keySegment(incident.id), keySegment(attachment.id));
+      await received.commit(key, { contentType: attachment.contentType });
       const now = clock.now();
       try {
         await write(async (trx) => {
@@ -156,7 +157,7 @@ export function createAttachmentsService(deps: {
       const incident = await incidents.findVisible(actor, incidentId);
       const row = await attachmentsRepository.find(db, actor.tenantId, incident.id, attachmentId);
       if (!row) throw notFound('Attachment');
-      return { filename: row.filename, contentType: row.content_type, size: Number(row.size), stream: blobs.read(row.storage_key) };
+      return { filename: row.filename, contentType: row.content_type, size: Number(row.size), stream: await blobs.read(row.storage_key) };
     },
   };
 }

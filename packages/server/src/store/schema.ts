@@ -299,7 +299,29 @@ export interface DevMailboxTable {
   created_at: number;
 }
 
+/** One report (reports/): global, per department, or per incident; `key` is its JSON blob, the CSV sits beside it. */
+export interface ReportsTable {
+  id: string;
+  tenant_id: string;
+  /** `global | department | incident`. */
+  kind: string;
+  /** `queued | running | succeeded | failed`. */
+  status: string;
+  department_id: string | null;
+  incident_id: string | null;
+  period_from: number | null;
+  period_to: number | null;
+  key: string;
+  created_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+  created_by: string | null;
+  error: string | null;
+  job_id: string | null;
+}
+
 export interface Database {
+  reports: ReportsTable;
   notifications: NotificationsTable;
   notification_rules: NotificationRulesTable;
   notification_preferences: NotificationPreferencesTable;

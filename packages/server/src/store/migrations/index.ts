@@ -7,6 +7,7 @@ import * as sessions from './0005-sessions.js';
 import * as workers from './0006-workers.js';
 import * as notifications from './0007-notifications.js';
 import * as escalation from './0008-escalation.js';
+import * as reports from './0009-reports.js';
 
 /** Every migration, in order. Bundled in code so a build carries its schema with it. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '0006-workers': workers,
   '0007-notifications': notifications,
   '0008-escalation': escalation,
+  '0009-reports': reports,
 };
