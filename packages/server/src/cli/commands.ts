@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { Registry } from 'prom-client';
 import { ROLES, isDomainError, type Actor, type Role } from '@alertautec/core';
 import type { System } from '../system.js';
 import { runsOnDemand } from '../jobs/service.js';
-import { createWorkerRuntime } from '../workers/index.js';
+import { onDemandRuntime } from '../workers/index.js';
 import { CliError, EXIT, operator } from './context.js';
 import type { Output } from './output.js';
 
@@ -93,16 +92,7 @@ export async function runJob(system: System, output: Output, name: string, optio
   output.line(`Enqueued ${name} (run ${enqueued.id}).`);
   if (!options.wait) return;
 
-  const runtime = createWorkerRuntime({
-    store: system.store,
-    clock: system.clock,
-    notices: system.notices,
-    log: system.log,
-    registry: new Registry(),
-    jobs: [{ ...definition, cron: undefined }],
-    concurrency: 1,
-    pollMs: 200,
-  });
+  const runtime = onDemandRuntime(system, [definition], { pollMs: 200 });
   runtime.start();
   try {
     const started = Date.now();

@@ -1,10 +1,9 @@
 import fs from 'node:fs';
 import { pipeline } from 'node:stream/promises';
-import { Registry } from 'prom-client';
 import { isDomainError } from '@alertautec/core';
 import { campusDayStart, nextDay } from '../reports/campus-time.js';
 import type { System } from '../system.js';
-import { createWorkerRuntime } from '../workers/index.js';
+import { onDemandRuntime } from '../workers/index.js';
 import { CliError, EXIT, operator } from './context.js';
 import type { Output } from './output.js';
 
@@ -49,16 +48,11 @@ export async function createReport(system: System, output: Output, kind: 'global
   }
   output.line(`Report ${created.id} queued.`);
   const label = `report ${kind}`;
-  const runtime = createWorkerRuntime({
-    store: system.store,
-    clock: system.clock,
-    notices: system.notices,
-    log: system.log,
-    registry: new Registry(),
-    jobs: system.services.reports.jobs.filter((job) => job.kind === 'report.generate').map((job) => ({ ...job, cron: undefined })),
-    concurrency: 1,
-    pollMs: 200,
-  });
+  const runtime = onDemandRuntime(
+    system,
+    system.services.reports.jobs.filter((job) => job.kind === 'report.generate'),
+    { pollMs: 200 },
+  );
   runtime.start();
   try {
     for (;;) {

@@ -20,6 +20,7 @@ export interface ReportJobsDeps {
   write: Write;
   clock: Clock;
   blobs: BlobStore;
+  /** The campus time zone: report names and days. */
   timeZone: string;
   /** Wakes the job runners once new report jobs are committed (else they wait for their poll). */
   wake(): void;
@@ -145,5 +146,3 @@ export function createReportJobs(deps: ReportJobsDeps) {
 
   return { generate, scheduledGlobal, createRow, jobs: [scheduledGlobal, generate] };
 }
-
-export type ReportJobs = ReturnType<typeof createReportJobs>;

@@ -1,26 +1,15 @@
 import type { Readable } from 'node:stream';
 import { can, conflict, forbidden, notFound, validationError, type Actor } from '@alertautec/core';
 import type { NewReport, ReportsQuery } from '@alertautec/core/schemas';
-import type { Clock } from '../adapters.js';
-import { BlobNotFoundError, type BlobStore } from '../blobs/blob-store.js';
-import type { Db } from '../store/executor.js';
-import type { Write } from '../store/group-commit.js';
+import { BlobNotFoundError } from '../blobs/blob-store.js';
 import { decodeCursor, isString, pageOf } from '../store/pagination.js';
-import { createReportJobs } from './jobs.js';
+import { createReportJobs, type ReportJobsDeps } from './jobs.js';
 import { csvKeyOf } from './keys.js';
 import { presentReport } from './presenter.js';
 import { reportsRepository, type ReportRow } from './repository.js';
 
-export interface ReportsDeps {
-  db: Db;
-  write: Write;
-  clock: Clock;
-  blobs: BlobStore;
-  /** The campus time zone: report names and days. */
-  timeZone: string;
-  /** Wakes the job runners once report jobs are committed. */
-  wake(): void;
-}
+/** The service needs what its jobs need. */
+export type ReportsDeps = ReportJobsDeps;
 
 export type ReportsService = ReturnType<typeof createReportsService>;
 

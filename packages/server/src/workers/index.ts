@@ -12,5 +12,6 @@ export {
 } from './definitions.js';
 export { enqueue, jobRepository, type Enqueued, type EnqueueInput, type JobRow, type JobState } from './job-repository.js';
 export { createWorkerRuntime, JOB_CHANNEL, type WorkerRuntime, type WorkerRuntimeOptions } from './runtime.js';
+export { onDemandRuntime } from './on-demand.js';
 export { runKey, type ScheduleOverrides } from './scheduler.js';
 export { systemTimers, type Timers } from './timers.js';

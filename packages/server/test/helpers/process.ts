@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 
 /**
  * The real server in a child process (`node … src/main.ts`), configured by its environment
- * only, for tests that need what only a process shows: that it stays alive.
+ * only, for tests that need what only a process shows: that it starts, stays alive, and
+ * stops on signals. `env` overrides the test defaults below.
  */
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 
@@ -22,7 +23,10 @@ export function freePort(): Promise<number> {
 
 export interface ServerProcess {
   child: ChildProcess;
+  port: number;
   url: string;
+  /** Settles when the process has exited, with how. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   output(): string;
   /** Whether the process is still running. */
   alive(): boolean;
@@ -50,9 +54,9 @@ export async function spawnServer(env: Record<string, string>): Promise<ServerPr
   };
   child.stdout!.on('data', collect);
   child.stderr!.on('data', collect);
-  const exited = new Promise<void>((resolve) =>
-    child.on('exit', () => {
-      resolve();
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => {
+      resolve({ code, signal });
       for (const waiter of waiters) waiter();
     }),
   );
@@ -60,7 +64,9 @@ export async function spawnServer(env: Record<string, string>): Promise<ServerPr
   const url = `http://127.0.0.1:${port}`;
   return {
     child,
+    port,
     url,
+    exited,
     output: () => output,
     alive,
     waitForOutput: (pattern, timeoutMs = 30_000) =>

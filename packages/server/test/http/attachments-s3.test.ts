@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { deflateSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import { startApp, type TestApp } from '../helpers/app.js';
 import { startFakeS3, type FakeS3 } from '../helpers/fake-s3.js';
+import { png, uploadAttachment } from '../helpers/files.js';
 import { createUser } from '../helpers/fixtures.js';
 
 /**
@@ -14,46 +14,8 @@ import { createUser } from '../helpers/fixtures.js';
  */
 const AWS_ENV = ['AWS_ENDPOINT_URL_S3', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_REGION'] as const;
 
-function crc32(bytes: Buffer): number {
-  let crc = 0xffffffff;
-  for (const byte of bytes) {
-    crc ^= byte;
-    for (let k = 0; k < 8; k++) crc = crc & 1 ? (crc >>> 1) ^ 0xedb88320 : crc >>> 1;
-  }
-  return (crc ^ 0xffffffff) >>> 0;
-}
-
-function pngChunk(type: string, data: Buffer): Buffer {
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(data.length);
-  const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body));
-  return Buffer.concat([length, body, crc]);
-}
-
-/** A 1×1 PNG padded with a text chunk to `size` bytes or so. */
-function png(padding = 0): Buffer {
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(1, 0);
-  header.writeUInt32BE(1, 4);
-  header[8] = 8;
-  header[9] = 2;
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    pngChunk('IHDR', header),
-    pngChunk('tEXt', Buffer.concat([Buffer.from('Comment\0'), Buffer.alloc(padding, 0x61)])),
-    pngChunk('IDAT', deflateSync(Buffer.from([0, 255, 0, 0]))),
-    pngChunk('IEND', Buffer.alloc(0)),
-  ]);
-}
-
-async function upload(t: TestApp, token: string, incidentId: string, bytes: Buffer, filename: string) {
-  const form = new FormData();
-  form.append('file', new Blob([bytes]), filename);
-  const response = await fetch(`${t.url}/api/incidents/${incidentId}/attachments`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
-  const text = await response.text();
-  return { status: response.status, body: /json/.test(response.headers.get('content-type') ?? '') ? JSON.parse(text) : undefined, text };
+function upload(t: TestApp, token: string, incidentId: string, bytes: Buffer, filename: string) {
+  return uploadAttachment(t.url, token, incidentId, bytes, filename);
 }
 
 function localBlobFiles(t: TestApp): string[] {
@@ -96,7 +58,7 @@ describe('attachments stored in S3 (S3_BUCKET)', () => {
     });
     assert.equal(created.status, 201, created.text);
     const incidentId = created.body.id as string;
-    const bytes = png(200_000);
+    const bytes = png({ commentBytes: 200_000 });
 
     const added = await upload(t, student.token, incidentId, bytes, 'ventana.png');
     assert.equal(added.status, 201, added.text);

@@ -1,46 +1,13 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { deflateSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import { startApp, type TestApp } from '../helpers/app.js';
 import { describeEachDatabase } from '../helpers/databases.js';
+import { png, uploadAttachment } from '../helpers/files.js';
 import { createOtherTenant, createUser, firstDepartmentId } from '../helpers/fixtures.js';
 
 // ---- Minimal but valid files, built by hand ----
-
-function crc32(bytes: Buffer): number {
-  let crc = 0xffffffff;
-  for (const byte of bytes) {
-    crc ^= byte;
-    for (let k = 0; k < 8; k++) crc = crc & 1 ? (crc >>> 1) ^ 0xedb88320 : crc >>> 1;
-  }
-  return (crc ^ 0xffffffff) >>> 0;
-}
-
-function pngChunk(type: string, data: Buffer): Buffer {
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(data.length);
-  const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body));
-  return Buffer.concat([length, body, crc]);
-}
-
-/** A 1×1 red PNG. */
-function png(): Buffer {
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(1, 0); // width
-  header.writeUInt32BE(1, 4); // height
-  header[8] = 8; // bit depth
-  header[9] = 2; // colour type: RGB
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    pngChunk('IHDR', header),
-    pngChunk('IDAT', deflateSync(Buffer.from([0, 255, 0, 0]))),
-    pngChunk('IEND', Buffer.alloc(0)),
-  ]);
-}
 
 /** SOI, a JFIF APP0 segment, EOI. */
 const jpeg = () =>
@@ -61,31 +28,8 @@ const polyglot = () => Buffer.concat([png(), Buffer.from('<html><script>alert(do
 
 // ---- HTTP helpers ----
 
-interface Answer {
-  status: number;
-  headers: Headers;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  body: any;
-  text: string;
-}
-
-async function upload(
-  t: TestApp,
-  token: string,
-  incidentId: string,
-  bytes: Buffer,
-  filename: string,
-  options: { field?: string; type?: string } = {},
-): Promise<Answer> {
-  const form = new FormData();
-  form.append(options.field ?? 'file', new Blob([bytes], { type: options.type ?? 'application/octet-stream' }), filename);
-  const response = await fetch(`${t.url}/api/incidents/${incidentId}/attachments`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}` },
-    body: form,
-  });
-  const text = await response.text();
-  return { status: response.status, headers: response.headers, body: /json/.test(response.headers.get('content-type') ?? '') ? JSON.parse(text) : undefined, text };
+function upload(t: TestApp, token: string, incidentId: string, bytes: Buffer, filename: string, options: { field?: string; type?: string } = {}) {
+  return uploadAttachment(t.url, token, incidentId, bytes, filename, options);
 }
 
 async function download(t: TestApp, token: string, incidentId: string, attachmentId: string) {

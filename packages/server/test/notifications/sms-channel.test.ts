@@ -1,21 +1,17 @@
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { PermanentDeliveryError, TemporaryDeliveryError, type OutgoingMessage } from '../../src/notifications/channels/channel.js';
 import { createSmsChannel, retryAfterMs, smsBody } from '../../src/notifications/channels/sms.js';
+import { startHttpEndpoint, type ArrivedRequest, type HttpEndpoint } from '../helpers/http-endpoint.js';
+import { freePort } from '../helpers/process.js';
 
 /**
  * The SMS channel against a real HTTP endpoint on 127.0.0.1: what Node's fetch actually puts
  * on the wire, and how each kind of answer (or no answer) is classified for the retry.
  */
-interface Received {
-  method: string;
-  url: string;
-  headers: http.IncomingHttpHeaders;
-  body: string;
-}
+type Received = ArrivedRequest;
 
 type Responder = (request: Received, response: http.ServerResponse) => void;
 
@@ -35,28 +31,19 @@ function message(overrides: Partial<OutgoingMessage> = {}): OutgoingMessage {
 const never = new AbortController().signal;
 
 describe('SMS channel', () => {
-  let server: http.Server;
+  let endpoint: HttpEndpoint;
   let baseUrl: string;
   let respond: Responder = (_request, response) => response.end();
   const received: Received[] = [];
 
   before(async () => {
-    server = http.createServer((request, response) => {
-      const chunks: Buffer[] = [];
-      request.on('data', (chunk: Buffer) => chunks.push(chunk));
-      request.on('end', () => {
-        const entry = { method: request.method!, url: request.url!, headers: request.headers, body: Buffer.concat(chunks).toString('utf8') };
-        received.push(entry);
-        respond(entry, response);
-      });
+    endpoint = await startHttpEndpoint((request, response) => {
+      received.push(request);
+      respond(request, response);
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    baseUrl = endpoint.url;
   });
-  after(async () => {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  });
+  after(() => endpoint.close());
 
   function answer(status: number, headers: Record<string, string> = {}, body = ''): Responder {
     return (_request, response) => {
@@ -154,10 +141,7 @@ describe('SMS channel', () => {
 
   it('a refused connection is temporary', async () => {
     // A port that was just ours and is now closed: nothing listens there.
-    const closed = http.createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const port = (closed.address() as AddressInfo).port;
-    await new Promise((resolve) => closed.close(resolve));
+    const port = await freePort();
 
     const channel = createSmsChannel({ webhookUrl: `http://127.0.0.1:${port}/sms` });
     await assert.rejects(channel.send(message(), never), (error: unknown) => {

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { PermanentDeliveryError, TemporaryDeliveryError, type OutgoingMessage } from '../../src/notifications/channels/channel.js';
 import { createSnsChannel, snsSubject } from '../../src/notifications/channels/sns.js';
+import { startHttpEndpoint, type HttpEndpoint } from '../helpers/http-endpoint.js';
+import { freePort } from '../helpers/process.js';
 
 /**
  * The SNS channel with the real AWS SDK v3 client, its endpoint pointed at an HTTP server on
@@ -72,28 +73,20 @@ function attributesOf(form: URLSearchParams): Record<string, { type: string | nu
 const never = new AbortController().signal;
 
 describe('SNS channel', () => {
-  let server: http.Server;
+  let local: HttpEndpoint;
   let endpoint: string;
   let respond: Responder = published('unused');
   const received: Received[] = [];
 
   before(async () => {
-    server = http.createServer((request, response) => {
-      const chunks: Buffer[] = [];
-      request.on('data', (chunk: Buffer) => chunks.push(chunk));
-      request.on('end', () => {
-        const entry = { url: request.url!, headers: request.headers, form: new URLSearchParams(Buffer.concat(chunks).toString('utf8')) };
-        received.push(entry);
-        respond(entry, response);
-      });
+    local = await startHttpEndpoint((request, response) => {
+      const entry = { url: request.url, headers: request.headers, form: new URLSearchParams(request.body) };
+      received.push(entry);
+      respond(entry, response);
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    endpoint = local.url;
   });
-  after(async () => {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  });
+  after(() => local.close());
 
   /** The SDK's client as a deployment would configure it, but aimed at the local server. */
   function client(): SNSClient {
@@ -191,10 +184,8 @@ describe('SNS channel', () => {
   });
 
   it('a refused connection is temporary', async () => {
-    const closed = http.createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const port = (closed.address() as AddressInfo).port;
-    await new Promise((resolve) => closed.close(resolve));
+    // A port that was just ours and is now closed: nothing listens there.
+    const port = await freePort();
 
     const refused = new SNSClient({ endpoint: `http://127.0.0.1:${port}`, region: 'sa-east-1', credentials: CREDENTIALS, maxAttempts: 1 });
     const channel = createSnsChannel({ topicArn: TOPIC, client: refused });

@@ -1,34 +1,16 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { after, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { openStore } from '../../src/store/db.js';
+import { alerta } from '../helpers/cli.js';
 import { POSTGRES_URL, postgresUnavailable, tempDir } from '../helpers/databases.js';
 
 /**
- * The operator's CLI as operators run it: `npm run alerta -- <command>` in a child process,
+ * The operator's CLI as operators run it (`npm run alerta -- <command>`, or the same command line) in a child process,
  * configured by the environment only; exit codes are what scripts rely on.
  */
-const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const dirs: string[] = [];
-
-function alerta(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('npm', ['run', '--silent', 'alerta', '--', ...args], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PASSWORD_HASH_COST: '10', ALERTA_DEMO: '0', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 function freshDataDir(): string {
   const dir = tempDir('alertautec-cli-');
@@ -43,7 +25,7 @@ after(async () => {
 
 describe('npm run alerta', () => {
   it('--help lists the commands, and every command has its own --help', async () => {
-    const help = await alerta(['--help']);
+    const help = await alerta(['--help'], {}, { viaNpm: true });
     assert.equal(help.code, 0, help.stderr);
     for (const command of ['migrate', 'user', 'jobs', 'run']) assert.match(help.stdout, new RegExp(`\\n  ${command}\\b`));
     for (const command of [['migrate'], ['user', 'create'], ['jobs'], ['run']]) {

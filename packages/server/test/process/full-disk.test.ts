@@ -3,9 +3,9 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { deflateSync } from 'node:zlib';
 import { DEMO_ACCOUNTS } from '@alertautec/core';
 import { tempDir } from '../helpers/databases.js';
+import { png, uploadAttachment } from '../helpers/files.js';
 import { spawnServer, type ServerProcess } from '../helpers/process.js';
 
 /**
@@ -50,46 +50,10 @@ function fillDisk(file: string) {
   }
 }
 
-function crc32(bytes: Buffer): number {
-  let crc = 0xffffffff;
-  for (const byte of bytes) {
-    crc ^= byte;
-    for (let bit = 0; bit < 8; bit += 1) crc = crc & 1 ? (crc >>> 1) ^ 0xedb88320 : crc >>> 1;
-  }
-  return (crc ^ 0xffffffff) >>> 0;
-}
-
-function pngChunk(type: string, data: Buffer): Buffer {
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(data.length);
-  const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body));
-  return Buffer.concat([length, body, crc]);
-}
-
 /** A 1×1 PNG, padded to 32 KB so that storing it needs more than one page of disk. */
-function png(): Buffer {
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(1, 0);
-  header.writeUInt32BE(1, 4);
-  header[8] = 8;
-  header[9] = 2;
-  const image = Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    pngChunk('IHDR', header),
-    pngChunk('IDAT', deflateSync(Buffer.from([0, 255, 0, 0]))),
-    pngChunk('IEND', Buffer.alloc(0)),
-  ]);
-  return Buffer.concat([image, Buffer.alloc(32 * 1024 - image.length)]);
-}
-
-async function attach(target: ServerProcess, token: string, incidentId: string) {
-  const form = new FormData();
-  form.append('file', new Blob([png()], { type: 'image/png' }), 'foto.png');
-  const response = await fetch(`${target.url}/api/incidents/${incidentId}/attachments`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
-  const text = await response.text();
-  return { status: response.status, headers: response.headers, body: /json/.test(response.headers.get('content-type') ?? '') ? JSON.parse(text) : text };
+function attach(target: ServerProcess, token: string, incidentId: string) {
+  const image = png();
+  return uploadAttachment(target.url, token, incidentId, Buffer.concat([image, Buffer.alloc(32 * 1024 - image.length)]), 'foto.png', { type: 'image/png' });
 }
 
 function assertStorageFull(answer: { status: number; headers: Headers; body: { code?: string } }, what: string) {

@@ -1,128 +1,44 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { DEMO_ACCOUNTS } from '@alertautec/core';
 import pg from 'pg';
 import { POSTGRES_URL, postgresUnavailable, tempDir } from '../helpers/databases.js';
+import { spawnServer as spawnServerProcess, type ServerProcess } from '../helpers/process.js';
 
-/**
- * The real server as users run it: `node … src/main.ts` in a child process, configured by
- * its environment only, talked to over HTTP and stopped with signals.
- */
-const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const ADMIN = { email: 'root@process.example', password: 'process-admin-password' };
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-interface Server {
-  child: ChildProcess;
-  port: number;
-  url: string;
+interface Server extends ServerProcess {
   dataDir: string;
-  output(): string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<void>;
-  /** fetch, JSON in and out. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  request(method: string, route: string, options?: { token?: string; body?: unknown }): Promise<{ status: number; body: any }>;
-  stop(): Promise<void>;
 }
 
 const children = new Set<ChildProcess>();
 const dirs: string[] = [];
 
+/**
+ * The real server as users run it: `node … src/main.ts` in a child process, configured by
+ * its environment only (development unless told otherwise, info logs, the production hash
+ * cost, a bootstrap admin), talked to over HTTP and stopped with signals.
+ */
 async function spawnServer(env: Record<string, string>, options: { dataDir?: string } = {}): Promise<Server> {
-  const port = await freePort();
   const dataDir = options.dataDir ?? tempDir('alertautec-process-');
   dirs.push(dataDir);
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'packages/server/src/main.ts'], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      PORT: String(port),
-      DATA_DIR: dataDir,
-      LOG_LEVEL: 'info',
-      PASSWORD_HASH_COST: '12',
-      ALERTA_ADMIN_EMAIL: ADMIN.email,
-      ALERTA_ADMIN_PASSWORD: ADMIN.password,
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const server = await spawnServerProcess({
+    NODE_ENV: 'development',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'info',
+    PASSWORD_HASH_COST: '12',
+    ALERTA_ADMIN_EMAIL: ADMIN.email,
+    ALERTA_ADMIN_PASSWORD: ADMIN.password,
+    ...env,
   });
-  children.add(child);
-  let output = '';
-  const waiters = new Set<() => void>();
-  const collect = (chunk: Buffer) => {
-    output += chunk.toString('utf8');
-    for (const waiter of waiters) waiter();
-  };
-  child.stdout!.on('data', collect);
-  child.stderr!.on('data', collect);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.on('exit', (code, signal) => {
-      children.delete(child);
-      resolve({ code, signal });
-      for (const waiter of waiters) waiter();
-    });
-  });
-  const url = `http://127.0.0.1:${port}`;
-  return {
-    child,
-    port,
-    url,
-    dataDir,
-    output: () => output,
-    exited,
-    waitForOutput: (pattern, timeoutMs = 30_000) =>
-      new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(new Error(`timed out waiting for ${pattern}; output:\n${output}`));
-        }, timeoutMs);
-        const check = () => {
-          if (pattern.test(output)) {
-            clearTimeout(timer);
-            waiters.delete(check);
-            resolve();
-          } else if (child.exitCode !== null || child.signalCode !== null) {
-            clearTimeout(timer);
-            waiters.delete(check);
-            reject(new Error(`the server exited (${child.exitCode ?? child.signalCode}) before ${pattern}; output:\n${output}`));
-          }
-        };
-        waiters.add(check);
-        check();
-      }),
-    request: async (method, route, opts = {}) => {
-      const headers: Record<string, string> = {};
-      if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-      if (opts.body !== undefined) headers['content-type'] = 'application/json';
-      const response = await fetch(url + route, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
-      const text = await response.text();
-      return { status: response.status, body: text && /json/.test(response.headers.get('content-type') ?? '') ? JSON.parse(text) : text };
-    },
-    stop: async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      await exited;
-    },
-  };
+  children.add(server.child);
+  void server.exited.then(() => children.delete(server.child));
+  return { ...server, dataDir };
 }
 
 /** Resolves once the server listens (its start-up log line). */

@@ -1,32 +1,16 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { alerta as runAlerta } from '../helpers/cli.js';
 import { tempDir } from '../helpers/databases.js';
 import { parseCsv } from './csv-parse.js';
 
 /** `npm run alerta -- report …` as an operator runs it, in a child process on a fresh SQLite data directory. */
-const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const DATA_DIR = tempDir('alertautec-report-cli-');
 after(() => fs.rmSync(DATA_DIR, { recursive: true, force: true }));
 
-function alerta(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('npm', ['run', '--silent', 'alerta', '--', ...args], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PASSWORD_HASH_COST: '10', ALERTA_DEMO: '0', DATA_DIR },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const alerta = (args: string[]) => runAlerta(args, { DATA_DIR });
 
 describe('npm run alerta -- report', () => {
   it('report global --out writes the JSON (or CSV) and exits 0; plain progress lines off a terminal; bad input exits 2', async () => {

@@ -1,33 +1,21 @@
 import assert from 'node:assert/strict';
-import { after, before, it } from 'node:test';
+import { it } from 'node:test';
 import { LOG_CHANNEL } from '../../src/events/signal.js';
 import type { Store } from '../../src/store/db.js';
 import { systemTimers } from '../../src/workers/timers.js';
 import { cursorRepository } from '../../src/workers/cursor-repository.js';
 import { defineConsumer, defineJob, enqueue, jobRepository } from '../../src/workers/index.js';
-import { createTestDatabase, describeEachDatabase, openTestStore, type TestDatabase } from '../helpers/databases.js';
-import { LEASE_MS, appendEvents, deferred, lagOf, manualClock, newTenant, range, testRuntime } from './helpers.js';
+import { describeEachDatabase } from '../helpers/databases.js';
+import { LEASE_MS, appendEvents, deferred, lagOf, manualClock, newTenant, range, testRuntime, twoConnections } from './helpers.js';
 
 /**
  * Durable log consumers: a cursor per tenant in the database, moved in the same transaction
  * as the handler's writes, and a lease so one process at a time runs a consumer per tenant.
  */
 await describeEachDatabase('workers: log consumers', (dialect) => {
-  let database: TestDatabase;
   let store: Store;
   let second: Store;
-
-  before(async () => {
-    database = await createTestDatabase(dialect);
-    store = await openTestStore(database);
-    // A second process's connection to the same database.
-    second = await openTestStore(database);
-  });
-  after(async () => {
-    await second?.close();
-    await store?.close();
-    await database?.drop();
-  });
+  twoConnections(dialect, (stores) => ([store, second] = stores));
 
   it('a consumer that dies mid-stream is resumed from its stored cursor by another process: every event seen, none skipped', async () => {
     const clock = manualClock();

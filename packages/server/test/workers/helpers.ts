@@ -1,13 +1,34 @@
+import { after, before } from 'node:test';
 import type { NewEvent } from '@alertautec/core';
 import { Registry } from 'prom-client';
 import { newId } from '../../src/adapters.js';
 import { appendEvent } from '../../src/events/log.js';
 import { createLocalNotices, type Notices } from '../../src/events/signal.js';
-import type { Store } from '../../src/store/db.js';
+import type { DialectName, Store } from '../../src/store/db.js';
 import { createTenant } from '../../src/tenants/bootstrap.js';
 import { createWorkerRuntime, type WorkerRuntime, type WorkerRuntimeOptions } from '../../src/workers/index.js';
 import type { WorkerLog } from '../../src/workers/log.js';
 import type { Timers } from '../../src/workers/timers.js';
+import { createTestDatabase, openTestStore, type TestDatabase } from '../helpers/databases.js';
+
+/**
+ * The suite's hooks: a fresh test database with two connections to it, as two processes
+ * would have, handed to `use` before the tests and closed (the database dropped) after them.
+ */
+export function twoConnections(dialect: DialectName, use: (stores: [Store, Store]) => void): void {
+  let database: TestDatabase | undefined;
+  const opened: Store[] = [];
+  before(async () => {
+    database = await createTestDatabase(dialect);
+    opened.push(await openTestStore(database));
+    opened.push(await openTestStore(database));
+    use([opened[0]!, opened[1]!]);
+  });
+  after(async () => {
+    for (const store of opened.reverse()) await store.close();
+    await database?.drop();
+  });
+}
 
 /** A clock that moves only when told to. */
 export function manualClock(start = Date.parse('2025-03-10T15:30:00Z')) {

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, before, it } from 'node:test';
+import { it } from 'node:test';
 import type { Store } from '../../src/store/db.js';
 import { defineJob, enqueue, jobRepository, PermanentJobError, type JobContext } from '../../src/workers/index.js';
 import { systemTimers } from '../../src/workers/timers.js';
-import { createTestDatabase, describeEachDatabase, openTestStore, type TestDatabase } from '../helpers/databases.js';
-import { LEASE_MS, deferred, manualClock, testRuntime } from './helpers.js';
+import { describeEachDatabase } from '../helpers/databases.js';
+import { LEASE_MS, deferred, manualClock, testRuntime, twoConnections } from './helpers.js';
 
 /**
  * The job runtime: claims with leases, retries with backoff, dead letters, token-checked
@@ -12,20 +12,9 @@ import { LEASE_MS, deferred, manualClock, testRuntime } from './helpers.js';
  * the tests share one database without seeing each other's rows.
  */
 await describeEachDatabase('workers: jobs', (dialect) => {
-  let database: TestDatabase;
   let store: Store;
   let second: Store;
-
-  before(async () => {
-    database = await createTestDatabase(dialect);
-    store = await openTestStore(database);
-    second = await openTestStore(database);
-  });
-  after(async () => {
-    await second?.close();
-    await store?.close();
-    await database?.drop();
-  });
+  twoConnections(dialect, (stores) => ([store, second] = stores));
 
   it('a failing job waits out an exponential backoff between attempts and ends dead after its last one', async () => {
     const clock = manualClock();

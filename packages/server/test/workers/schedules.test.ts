@@ -1,28 +1,17 @@
 import assert from 'node:assert/strict';
-import { after, before, it } from 'node:test';
+import { it } from 'node:test';
 import { Registry } from 'prom-client';
 import { createLocalNotices } from '../../src/events/signal.js';
 import type { Store } from '../../src/store/db.js';
 import { createWorkerRuntime, defineJob, jobRepository, runKey, type ScheduledPayload } from '../../src/workers/index.js';
-import { createTestDatabase, describeEachDatabase, openTestStore, type TestDatabase } from '../helpers/databases.js';
-import { manualClock, silentLog, testRuntime } from './helpers.js';
+import { describeEachDatabase } from '../helpers/databases.js';
+import { manualClock, silentLog, testRuntime, twoConnections } from './helpers.js';
 
 /** Cron schedules: one job row per run time, whoever races for it; after downtime, only the latest run. */
 await describeEachDatabase('workers: schedules', (dialect) => {
-  let database: TestDatabase;
   let store: Store;
   let second: Store;
-
-  before(async () => {
-    database = await createTestDatabase(dialect);
-    store = await openTestStore(database);
-    second = await openTestStore(database);
-  });
-  after(async () => {
-    await second?.close();
-    await store?.close();
-    await database?.drop();
-  });
+  twoConnections(dialect, (stores) => ([store, second] = stores));
 
   it('two processes racing for the same scheduled run: one job row, run once', async () => {
     // 10:05 in Lima (UTC−5): the hourly run of 10:00 Lima is due.
