@@ -1,8 +1,8 @@
-import type { ExpressionBuilder } from 'kysely';
+import { sql } from 'kysely';
 import { newId } from '../adapters.js';
 import type { DialectName } from '../store/db.js';
 import type { Db } from '../store/executor.js';
-import type { Database, JobsTable } from '../store/schema.js';
+import type { JobsTable } from '../store/schema.js';
 import { DEFAULT_MAX_ATTEMPTS, type JobDefinition } from './definitions.js';
 
 /**
@@ -83,16 +83,35 @@ export async function enqueue<P>(trx: Db, input: EnqueueInput<P>): Promise<Enque
   return { id: existing.id, state: existing.state as JobState, created: false };
 }
 
-/** Ready to run now: due and waiting, or running under a lease that expired (its worker died). */
-const claimable = (kinds: readonly string[], now: number) => (eb: ExpressionBuilder<Database, 'jobs'>) =>
-  eb.and([
-    eb('kind', 'in', kinds),
-    eb('attempts', '<', eb.ref('max_attempts')),
-    eb.or([
-      eb.and([eb('state', 'in', ['queued', 'failed']), eb('run_at', '<=', now)]),
-      eb.and([eb('state', '=', 'running'), eb('lease_expires_at', '<=', now)]),
-    ]),
-  ]);
+/**
+ * Ready to run now: due and waiting, or running under a lease that expired (its worker died).
+ * Two candidate queries, each matching a partial index (migration 0006; the states are
+ * literals so the planners can prove the index applies): a claim is one index step, not a
+ * sort of the whole queue. The kind is compared through an expression so that no planner
+ * prefers the (kind, …) indexes and then sorts every due job.
+ */
+const dueCandidate = (db: Db, kinds: readonly string[], now: number) =>
+  db
+    .selectFrom('jobs')
+    .select('id')
+    .where(sql<boolean>`state in ('queued', 'failed')`)
+    .where('run_at', '<=', now)
+    .where(sql`coalesce(kind, '')`, 'in', kinds)
+    .where('attempts', '<', (eb) => eb.ref('max_attempts'))
+    .orderBy('run_at')
+    .orderBy('id')
+    .limit(1);
+
+const expiredCandidate = (db: Db, kinds: readonly string[], now: number) =>
+  db
+    .selectFrom('jobs')
+    .select('id')
+    .where(sql<boolean>`state = 'running'`)
+    .where('lease_expires_at', '<=', now)
+    .where(sql`coalesce(kind, '')`, 'in', kinds)
+    .where('attempts', '<', (eb) => eb.ref('max_attempts'))
+    .orderBy('lease_expires_at')
+    .limit(1);
 
 export interface ClaimInput {
   kinds: readonly string[];
@@ -123,23 +142,25 @@ export const jobRepository = {
       progress_total: null,
       updated_at: now,
     } as const;
-    const candidate = (db: Db) => db.selectFrom('jobs').select('id').where(claimable(kinds, now)).orderBy('run_at').orderBy('id').limit(1);
-    if (dialect === 'postgres') {
+    const claimFrom = (candidate: typeof dueCandidate) => {
+      if (dialect === 'postgres') {
+        return trx
+          .with('candidate', (db) => candidate(db as Db, kinds, now).forUpdate().skipLocked())
+          .updateTable('jobs')
+          .from('candidate')
+          .set((eb) => ({ ...claimed, attempts: eb('jobs.attempts', '+', 1) }))
+          .whereRef('jobs.id', '=', 'candidate.id')
+          .returningAll('jobs')
+          .executeTakeFirst();
+      }
       return trx
-        .with('candidate', (db) => candidate(db as Db).forUpdate().skipLocked())
         .updateTable('jobs')
-        .from('candidate')
-        .set((eb) => ({ ...claimed, attempts: eb('jobs.attempts', '+', 1) }))
-        .whereRef('jobs.id', '=', 'candidate.id')
-        .returningAll('jobs')
+        .set((eb) => ({ ...claimed, attempts: eb('attempts', '+', 1) }))
+        .where('id', 'in', candidate(trx, kinds, now))
+        .returningAll()
         .executeTakeFirst();
-    }
-    return trx
-      .updateTable('jobs')
-      .set((eb) => ({ ...claimed, attempts: eb('attempts', '+', 1) }))
-      .where('id', 'in', candidate(trx))
-      .returningAll()
-      .executeTakeFirst();
+    };
+    return (await claimFrom(dueCandidate)) ?? (await claimFrom(expiredCandidate));
   },
 
   progress: async (db: Db, id: string, token: string, done: number, total: number | null, now: number) =>

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 
 // Workers: durable log-consumer cursors (with their leases) and the job table. Portable DDL
 // for SQLite and PostgreSQL; see docs/workers.md for how the rows move.
@@ -39,7 +39,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
   // NULL dedupe keys never conflict (both databases), so jobs without a key are all kept.
   await db.schema.createIndex('jobs_kind_dedupe_key').unique().on('jobs').columns(['kind', 'dedupe_key']).execute();
-  await db.schema.createIndex('jobs_state_run_at').on('jobs').columns(['state', 'run_at']).execute();
+  // What a claim reads: the due queue in run order, and (rarely) running jobs whose lease
+  // expired. Partial indexes keep a claim one index step however long the queue is.
+  await sql`create index jobs_due on jobs (run_at, id) where state in ('queued', 'failed')`.execute(db);
+  await sql`create index jobs_running_lease on jobs (lease_expires_at) where state = 'running'`.execute(db);
   await db.schema.createIndex('jobs_kind_id').on('jobs').columns(['kind', 'id']).execute();
 }
 
