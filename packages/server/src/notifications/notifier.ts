@@ -47,7 +47,10 @@ export function notifierConsumer(deps: NotifierDeps) {
   return defineConsumer({
     name: NOTIFIER,
     eventTypes: ['IncidentCreated', 'IncidentStatusChanged', 'IncidentEscalated', 'DepartmentAssigned', 'CommentAdded'],
-    batchSize: 50,
+    // Small batches: one event can fan out to hundreds of rows and jobs, and a batch's jobs
+    // are announced only when its transaction commits — the first e-mails should not wait
+    // for the fiftieth incident's rows.
+    batchSize: 10,
     async handler(trx, events, consumer) {
       const { tenantId } = consumer;
       const now = deps.clock.now();

@@ -65,10 +65,13 @@ export class JobRunner {
   }
 
   /**
-   * One round of upkeep and claiming; returns how many jobs it started. Rounds run one at
-   * a time: calls during a round share the next one.
+   * One round of claiming, with upkeep unless told otherwise; returns how many jobs it
+   * started. Rounds run one at a time: calls during a round share the next one (with
+   * upkeep if any of them asked for it). Wake-ups (a job finished, a job was enqueued) only
+   * claim: upkeep is for the poll, so a finished job does not cost an extra write.
    */
-  async tick(): Promise<number> {
+  async tick(upkeep = true): Promise<number> {
+    this.upkeepDue ||= upkeep;
     await this.serialTick('jobs');
     return this.lastStarted;
   }
@@ -82,14 +85,18 @@ export class JobRunner {
     }
   });
   private lastStarted = 0;
+  private upkeepDue = false;
 
   private async tickOnce(): Promise<number> {
     if (this.stopped) return 0;
     const { store, clock, nodeId, leaseMs, log } = this.deps;
-    await this.heartbeat();
     const kinds = [...this.byKind.keys()];
-    const buried = await store.write((trx) => jobRepository.buryExpired(trx, kinds, clock.now()));
-    if (buried > 0) log.warn({ count: buried }, 'jobs whose worker stopped on their last attempt are dead');
+    if (this.upkeepDue) {
+      this.upkeepDue = false;
+      await this.heartbeat();
+      const buried = await store.write((trx) => jobRepository.buryExpired(trx, kinds, clock.now()));
+      if (buried > 0) log.warn({ count: buried }, 'jobs whose worker stopped on their last attempt are dead');
+    }
     let started = 0;
     while (!this.stopped && this.running.size < this.deps.concurrency) {
       const token = newId();

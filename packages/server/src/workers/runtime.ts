@@ -124,7 +124,7 @@ export function createWorkerRuntime(options: WorkerRuntimeOptions): WorkerRuntim
   }
 
   const wakeJobs = () => {
-    if (started && !stopped) void jobs.tick().catch(report('job runner'));
+    if (started && !stopped) void jobs.tick(false).catch(report('job runner'));
   };
 
   return {
