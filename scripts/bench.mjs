@@ -14,6 +14,8 @@ const all = [
   { name: 'realtime', script: 'bench/realtime/run.mjs' },
   // Jobs/s with 1, 2 and 4 worker processes (SQLite, PostgreSQL), consumer lag under load, overhead.
   { name: 'workers', script: 'bench/workers/run.mjs' },
+  // 10,000 e-mail notifications drained into a local SMTP server against a bare nodemailer loop; commit → arrival.
+  { name: 'notify', script: 'bench/notify/run.mjs' },
 ];
 const benches = all.filter((bench) => !only || bench.name === only);
 if (benches.length === 0) {
