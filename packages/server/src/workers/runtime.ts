@@ -14,6 +14,9 @@ import { createWorkerMetrics } from './metrics.js';
 import { Scheduler, type ScheduleOverrides } from './scheduler.js';
 import { delay, systemTimers, type Timers } from './timers.js';
 
+/** How long log wake-ups of one tenant are gathered into one consumer pass. */
+export const WAKE_WINDOW_MS = 20;
+
 /** "A job was enqueued": wakes idle job runners (add it to the PostgreSQL notice channels). */
 export const JOB_CHANNEL = 'jobs';
 
@@ -99,6 +102,7 @@ export function createWorkerRuntime(options: WorkerRuntimeOptions): WorkerRuntim
   });
 
   let started = false;
+  const wakeups = new Map<string, unknown>();
   let stopped = false;
   let timer: unknown;
   let current: Promise<void> = Promise.resolve();
@@ -139,8 +143,16 @@ export function createWorkerRuntime(options: WorkerRuntimeOptions): WorkerRuntim
       started = true;
       unsubscribers.push(
         notices.on(LOG_CHANNEL, (tenantId) => {
-          if (stopped) return;
-          for (const runner of consumers.values()) void runner.pass(tenantId);
+          // A busy log signals every commit; the wake-ups of a short window make one pass,
+          // so consumers cost the writer a batch per window, not a transaction per commit.
+          if (stopped || consumers.size === 0 || wakeups.has(tenantId)) return;
+          wakeups.set(
+            tenantId,
+            timers.setTimeout(() => {
+              wakeups.delete(tenantId);
+              if (!stopped) for (const runner of consumers.values()) void runner.pass(tenantId);
+            }, WAKE_WINDOW_MS, true),
+          );
         }),
         notices.on(JOB_CHANNEL, wakeJobs),
       );
@@ -157,6 +169,7 @@ export function createWorkerRuntime(options: WorkerRuntimeOptions): WorkerRuntim
       if (stopped) return;
       stopped = true;
       timers.clearTimeout(timer);
+      for (const wakeup of wakeups.values()) timers.clearTimeout(wakeup);
       for (const unsubscribe of unsubscribers) unsubscribe();
       await current;
       await Promise.all([...consumers.values()].map((runner) => runner.stop()));
