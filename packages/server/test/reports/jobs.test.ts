@@ -32,7 +32,14 @@ describe('the scheduled global report, two systems racing on one PostgreSQL', { 
   });
 
   it('both tick the schedule and run jobs at once: one report row, one JSON and one CSV', async () => {
-    for (let round = 0; round < 4; round++) await Promise.all([t.system.workers.tick(), other.workers.tick(), t.system.workers.tick(), other.workers.tick()]);
+    // Rounds of both at once, each run to its end (a round starts jobs; idle() waits for
+    // them), until the report is written: the scheduled job enqueues the report's own job.
+    for (let round = 0; round < 8; round++) {
+      await Promise.all([t.system.workers.tick(), other.workers.tick(), t.system.workers.tick(), other.workers.tick()]);
+      await Promise.all([t.system.workers.jobs.idle(), other.workers.jobs.idle()]);
+      const written = await t.system.store.db.selectFrom('reports').select('status').where('status', '=', 'succeeded').executeTakeFirst();
+      if (written && round >= 3) break;
+    }
     const rows = await t.system.store.db.selectFrom('reports').selectAll().execute();
     assert.equal(rows.length, 1);
     assert.equal(rows[0]!.status, 'succeeded');
