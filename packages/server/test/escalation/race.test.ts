@@ -67,6 +67,7 @@ describe('SLA escalation, two systems racing on one PostgreSQL', { skip: unavail
     for (const id of ids) await waitForEscalations(t.system, id, 2);
     // Whatever is still queued has run: nothing more appears.
     await Promise.all([t.system.workers.tick(), other.workers.tick(), t.system.services.escalation.sweep(), other.services.escalation.sweep()]);
+    await Promise.all([t.system.workers.jobs.idle(), other.workers.jobs.idle()]);
     for (const id of ids) assert.deepEqual((await escalations(t.system, id)).map((event) => event.level), [1, 2], id);
   });
 });

@@ -43,6 +43,7 @@ await describeEachDatabase('SLA escalation across restarts', (dialect) => {
       assert.equal(await third.services.escalation.check({ tenantId: third.boot.tenantId, incidentId: incident.id }), 'none');
       await third.services.escalation.sweep();
       await third.workers.tick();
+      await third.workers.jobs.idle();
       assert.equal((await escalations(third, incident.id)).length, 1);
     } finally {
       for (const system of open) await system.close();

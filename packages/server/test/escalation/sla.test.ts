@@ -43,6 +43,7 @@ await describeEachDatabase('SLA escalation', (dialect) => {
     assert.equal(await escalation().check(key(incidentId)), 'none');
     await escalation().sweep();
     await t.system.workers.tick();
+    await t.system.workers.jobs.idle(); // what the round started has finished
   };
 
   it('a pending incident past its SLA is escalated once by the system: IncidentEscalated {sla_breach, level 1}', async () => {
