@@ -212,14 +212,27 @@ export async function openStore(options: StoreOptions): Promise<Store> {
       // Kysely's migration lock is taken only after it has looked at the catalog, and that
       // look fails while another process is creating tables: processes starting together
       // take turns on a session advisory lock first, on one connection.
-      await db.connection().execute(async (connection) => {
-        await sql`select pg_advisory_lock(hashtext(${`alertautec_migrations:${schema}`}))`.execute(connection);
+      const migrateLocked = () =>
+        db.connection().execute(async (connection) => {
+          await sql`select pg_advisory_lock(hashtext(${`alertautec_migrations:${schema}`}))`.execute(connection);
+          try {
+            await migrate(connection, schema);
+          } finally {
+            await sql`select pg_advisory_unlock(hashtext(${`alertautec_migrations:${schema}`}))`.execute(connection);
+          }
+        });
+      // Seen rarely under load, on a schema created a moment before: a migration's statement
+      // fails as if the schema or a column just created did not exist (3F000, 42703, 42P01).
+      // The cause is not understood yet; migrations are transactional, so one more try is safe.
+      for (let attempt = 1; ; attempt++) {
         try {
-          await migrate(connection, schema);
-        } finally {
-          await sql`select pg_advisory_unlock(hashtext(${`alertautec_migrations:${schema}`}))`.execute(connection);
+          await migrateLocked();
+          break;
+        } catch (error) {
+          if (attempt >= 3 || !isMissingObject(error)) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
         }
-      });
+      }
     } else {
       await migrate(db);
     }
@@ -254,6 +267,16 @@ function watchedWrites(write: Write, health: StoreHealth): Write {
       throw error;
     }
   };
+}
+
+/** A PostgreSQL "does not exist" (schema, column, table), looking through `cause`. */
+function isMissingObject(error: unknown): boolean {
+  for (let current = error, depth = 0; current && typeof current === 'object' && depth < 4; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (code === '3F000' || code === '42703' || code === '42P01') return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
 }
 
 /** The schema unqualified tables land in (the first existing one on the search_path). */
