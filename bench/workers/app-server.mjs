@@ -1,11 +1,10 @@
 // The AlertaUTEC server as `npm start` runs it (built packages, roles from ALERTA_ROLES), on
-// a free port. With the workers role (the product's runtime and its own consumers) and
-// BENCH_CONSUMER=1 it also runs a durable log consumer that counts events, in a second
-// worker runtime in this process on the system's store, clock and notices (the same
+// a free port. With BENCH_CONSUMER=1 it also runs a durable log consumer that counts events, in a
+// worker runtime of its own in this process on the system's store, clock and notices (the same
 // wake-ups and write path a product consumer gets). It answers `lag` (the
 // runtime's alertautec_consumer_lag_events gauge, head seq − cursor read from the database)
 // and `stats` (events handled and the delay from each event's `at` to its handler).
-import { buildApp, createSystem, createWorkerRuntime, defineConsumer, loadConfig } from '@alertautec/server';
+import { buildApp, createSystem, createWorkerRuntime, defineConsumer, defineJob, loadConfig } from '@alertautec/server';
 import { Registry } from 'prom-client';
 
 const config = loadConfig({ ...process.env, NODE_ENV: 'development', PORT: '0', LOG_LEVEL: 'warn', ALERTA_DEMO: '1' });
@@ -18,7 +17,10 @@ let consumer = null;
 const registry = new Registry();
 let handled = 0;
 const delays = [];
-if (config.roles.includes('workers') && process.env.BENCH_CONSUMER === '1') {
+// With or without the product's workers role, BENCH_CONSUMER=1 runs the runtime with a
+// counting consumer and one scheduled job (so its job runner polls and claims as in
+// production): with ALERTA_ROLES=api,realtime that is the runtime's own cost alone.
+if (process.env.BENCH_CONSUMER === '1') {
   consumer = createWorkerRuntime({
     store: system.store,
     clock: system.clock,
@@ -37,6 +39,7 @@ if (config.roles.includes('workers') && process.env.BENCH_CONSUMER === '1') {
         },
       }),
     ],
+    jobs: [defineJob({ kind: 'bench.tick', cron: '* * * * *', handler: async () => undefined })],
   });
   consumer.start();
 }

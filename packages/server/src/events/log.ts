@@ -39,6 +39,13 @@ const insertEventQuery = prepared(
   EVENT_COLUMNS,
 );
 
+// Every consumer batch starts with this read (see store/prepared.ts).
+const readAfterQuery = prepared(
+  (db, v: { tenantId: string; afterSeq: number; limit: number }) =>
+    db.selectFrom('incident_events').selectAll().where('tenant_id', '=', v.tenantId).where('seq', '>', v.afterSeq).orderBy('seq').limit(v.limit),
+  ['tenantId', 'afterSeq', 'limit'],
+);
+
 const incrementHead = async (trx: Db, tenantId: string) =>
   (await incrementHeadQuery<{ seq: number }>(trx, { tenantId })).rows[0];
 
@@ -77,16 +84,7 @@ export function toLoggedEvent(row: EventRow): LoggedEvent {
 export const eventLog = {
   /** Events after `afterSeq`, in seq order: how consumers tail the log. */
   readAfter: async (db: Db, tenantId: string, afterSeq: number, limit: number) =>
-    (
-      await db
-        .selectFrom('incident_events')
-        .selectAll()
-        .where('tenant_id', '=', tenantId)
-        .where('seq', '>', afterSeq)
-        .orderBy('seq')
-        .limit(limit)
-        .execute()
-    ).map(toLoggedEvent),
+    (await readAfterQuery<EventRow>(db, { tenantId, afterSeq, limit })).rows.map(toLoggedEvent),
 
   forIncident: async (db: Db, tenantId: string, incidentId: string) =>
     (

@@ -77,10 +77,10 @@ export class ConsumerRunner {
       if (!lease) return;
       const batchSize = this.definition.batchSize ?? DEFAULT_BATCH;
       while (!this.stopped) {
-        const { read, enqueued } = await this.deps.store.write((trx) => this.batch(trx, tenantId, lease));
+        const { read, more, enqueued } = await this.deps.store.write((trx) => this.batch(trx, tenantId, lease, batchSize));
         metrics.consumerEvents.inc({ consumer: name }, read);
         if (enqueued) this.deps.afterCommit?.();
-        if (read < batchSize) break;
+        if (!more) break;
       }
       this.failing.delete(tenantId);
     } catch (error) {
@@ -119,14 +119,17 @@ export class ConsumerRunner {
     return lease;
   }
 
-  /** One batch in one transaction: how many events the cursor moved past, and whether jobs were enqueued. */
-  private async batch(trx: Db, tenantId: string, lease: Lease): Promise<{ read: number; enqueued: boolean }> {
+  /**
+   * One batch in one transaction: how many events the cursor moved past, whether more may
+   * be waiting, and whether jobs were enqueued.
+   */
+  private async batch(trx: Db, tenantId: string, lease: Lease, batchSize: number): Promise<{ read: number; more: boolean; enqueued: boolean }> {
     const { store, clock, leaseMs } = this.deps;
     const { name, eventTypes, handler } = this.definition;
     const cursor = await cursorRepository.heldPosition(trx, store.dialect, name, tenantId, lease.token);
     if (cursor === null) throw new LeaseLost();
-    const events = await eventLog.readAfter(trx, tenantId, cursor, this.definition.batchSize ?? DEFAULT_BATCH);
-    if (events.length === 0) return { read: 0, enqueued: false };
+    const events = await eventLog.readAfter(trx, tenantId, cursor, batchSize);
+    if (events.length === 0) return { read: 0, more: false, enqueued: false };
     const applicable = eventTypes ? events.filter(({ event }) => eventTypes.includes(event.type)) : events;
     let enqueued = false;
     const context = {
@@ -136,11 +139,15 @@ export class ConsumerRunner {
         return enqueue(jobTrx, input);
       },
     };
-    if (applicable.length > 0) await handler(trx, applicable, context);
+    const result = applicable.length > 0 ? await handler(trx, applicable, context) : undefined;
+    // A handler that stopped early: the cursor stops just before the first event it left.
+    const handled = result ? Math.max(1, result.handled) : applicable.length;
+    const through = handled < applicable.length ? applicable[handled]!.event.seq - 1 : events.at(-1)!.event.seq;
     const now = clock.now();
-    if (!(await cursorRepository.advance(trx, name, tenantId, lease.token, events.at(-1)!.event.seq, now, leaseMs))) throw new LeaseLost();
+    if (!(await cursorRepository.advance(trx, name, tenantId, lease.token, through, now, leaseMs))) throw new LeaseLost();
     lease.expiresAt = now + leaseMs;
-    return { read: events.length, enqueued };
+    const read = events.filter(({ event }) => event.seq <= through).length;
+    return { read, more: through < events.at(-1)!.event.seq || events.length === batchSize, enqueued };
   }
 
   /** Lets the passes in flight finish, then gives every lease back. */

@@ -1,5 +1,6 @@
 import type { DialectName } from '../store/db.js';
 import type { Db } from '../store/executor.js';
+import { prepared } from '../store/prepared.js';
 
 /**
  * consumer_cursors: one row per (consumer, tenant) holding the consumer's position in that
@@ -11,6 +12,24 @@ export interface Lease {
   token: string;
   expiresAt: number;
 }
+
+// The two statements of every consumer batch, built once (see store/prepared.ts).
+type HeldKey = { consumer: string; tenantId: string; token: string };
+const heldPositionSelect = (db: Db, v: HeldKey) =>
+  db.selectFrom('consumer_cursors').select('seq').where('consumer', '=', v.consumer).where('tenant_id', '=', v.tenantId).where('lease_token', '=', v.token);
+const HELD_KEY = ['consumer', 'tenantId', 'token'] as const;
+const heldPositionQuery = prepared(heldPositionSelect, HELD_KEY);
+const heldPositionLockingQuery = prepared((db, v: HeldKey) => heldPositionSelect(db, v).forUpdate(), HELD_KEY);
+const advanceQuery = prepared(
+  (db, v: { seq: number; expiresAt: number; now: number } & HeldKey) =>
+    db
+      .updateTable('consumer_cursors')
+      .set({ seq: v.seq, lease_expires_at: v.expiresAt, updated_at: v.now })
+      .where('consumer', '=', v.consumer)
+      .where('tenant_id', '=', v.tenantId)
+      .where('lease_token', '=', v.token),
+  ['seq', 'expiresAt', 'now', 'consumer', 'tenantId', 'token'],
+);
 
 export const cursorRepository = {
   /** Creates the cursor row at `seq` unless it exists (two processes may race: one wins). */
@@ -43,27 +62,15 @@ export const cursorRepository = {
    * the transaction ends, so nobody can take the lease over in the middle of a batch.
    */
   heldPosition: async (trx: Db, dialect: DialectName, consumer: string, tenantId: string, token: string) => {
-    let query = trx
-      .selectFrom('consumer_cursors')
-      .select('seq')
-      .where('consumer', '=', consumer)
-      .where('tenant_id', '=', tenantId)
-      .where('lease_token', '=', token);
-    if (dialect === 'postgres') query = query.forUpdate();
-    const row = await query.executeTakeFirst();
+    const query = dialect === 'postgres' ? heldPositionLockingQuery : heldPositionQuery;
+    const row = (await query<{ seq: number | string }>(trx, { consumer, tenantId, token })).rows[0];
     return row ? Number(row.seq) : null;
   },
 
   /** Moves the cursor forward and renews the lease; false if the lease is no longer ours. */
   advance: async (trx: Db, consumer: string, tenantId: string, token: string, seq: number, now: number, leaseMs: number) => {
-    const result = await trx
-      .updateTable('consumer_cursors')
-      .set({ seq, lease_expires_at: now + leaseMs, updated_at: now })
-      .where('consumer', '=', consumer)
-      .where('tenant_id', '=', tenantId)
-      .where('lease_token', '=', token)
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows) === 1;
+    const result = await advanceQuery(trx, { seq, expiresAt: now + leaseMs, now, consumer, tenantId, token });
+    return Number(result.numAffectedRows) === 1;
   },
 
   /** Gives the lease up (on stop), so another process takes over without waiting for expiry. */

@@ -18,6 +18,11 @@ export interface ConsumerContext {
   enqueue<P>(trx: Db, input: EnqueueInput<P>): Promise<Enqueued>;
 }
 
+export interface ConsumerBatchResult {
+  /** How many of the events given (a prefix) were handled; the others are given again. */
+  handled: number;
+}
+
 export interface ConsumerDefinition {
   /** Stable name: the cursor rows are keyed by it, so renaming one starts a new cursor. */
   name: string;
@@ -36,8 +41,12 @@ export interface ConsumerDefinition {
    * through `trx` commits with the cursor or not at all. It must use only `trx`, keep to
    * database work (side effects belong in jobs, enqueued through `trx`) and be safe to see a
    * batch again (delivery is at-least-once when a commit's answer is lost).
+   *
+   * A handler that has done enough for one transaction (an event fanned out to many rows)
+   * may stop early: it returns how many of `events` it handled (at least 1), the cursor
+   * moves past those only, and the rest come in the next batch.
    */
-  handler(trx: Db, events: LoggedEvent[], context: ConsumerContext): Promise<void>;
+  handler(trx: Db, events: LoggedEvent[], context: ConsumerContext): Promise<void | ConsumerBatchResult>;
 }
 
 export interface JobContext {
@@ -77,6 +86,13 @@ export interface JobDefinition<P = unknown> {
   onDemand?: boolean;
   /** Must be safe to repeat: delivery is at-least-once. Throw PermanentJobError to give up at once. */
   handler(payload: P, context: JobContext): Promise<void>;
+  /**
+   * Called in the transaction that makes a job `dead` (its last attempt failed, a permanent
+   * error, or its worker died on the last attempt and the lease expired), so the state the
+   * job was keeping (a report's `running`) can be closed with the job. Database work through
+   * `trx` only; if it throws, the job is not buried and the next round tries again.
+   */
+  onDead?(trx: Db, payload: P, error: string): Promise<void>;
 }
 
 /** The payload of a job the scheduler enqueued. */

@@ -4,6 +4,7 @@ export {
   defineConsumer,
   defineJob,
   PermanentJobError,
+  type ConsumerBatchResult,
   type ConsumerContext,
   type ConsumerDefinition,
   type JobContext,

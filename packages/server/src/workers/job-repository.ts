@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { newId } from '../adapters.js';
 import type { DialectName } from '../store/db.js';
 import type { Db } from '../store/executor.js';
+import { prepared } from '../store/prepared.js';
 import type { JobsTable } from '../store/schema.js';
 import { DEFAULT_MAX_ATTEMPTS, type JobDefinition } from './definitions.js';
 
@@ -38,6 +39,21 @@ export interface Enqueued {
   created: boolean;
 }
 
+// Every incident creation enqueues its SLA check: the insert is built once (store/prepared.ts).
+const JOB_COLUMNS = [
+  'id', 'kind', 'dedupe_key', 'tenant_id', 'payload', 'state', 'run_at', 'attempts', 'max_attempts', 'lease_owner', 'lease_token',
+  'lease_expires_at', 'last_error', 'created_at', 'updated_at', 'started_at', 'finished_at', 'progress_done', 'progress_total',
+] as const satisfies readonly (keyof JobRow)[];
+const insertJobQuery = prepared(
+  (db, row: JobRow) =>
+    db
+      .insertInto('jobs')
+      .values(row)
+      .onConflict((oc) => oc.columns(['kind', 'dedupe_key']).doNothing())
+      .returning(['id', 'state']),
+  JOB_COLUMNS,
+);
+
 /**
  * Adds a job inside the caller's transaction, so it exists exactly when the change that
  * causes it commits (a rollback takes it away too).
@@ -65,12 +81,7 @@ export async function enqueue<P>(trx: Db, input: EnqueueInput<P>): Promise<Enque
     progress_done: null,
     progress_total: null,
   };
-  const inserted = await trx
-    .insertInto('jobs')
-    .values(row)
-    .onConflict((oc) => oc.columns(['kind', 'dedupe_key']).doNothing())
-    .returning(['id', 'state'])
-    .executeTakeFirst();
+  const inserted = (await insertJobQuery<{ id: string; state: string }>(trx, row)).rows[0];
   if (inserted) return { id: inserted.id, state: inserted.state as JobState, created: true };
   // On PostgreSQL the insert waited for a concurrent holder of the key to commit, so the
   // winner's row is visible to this next statement.
@@ -197,18 +208,18 @@ export const jobRepository = {
       .executeTakeFirst()
       .then(updatedOne),
 
-  /** Running jobs whose worker died on their last attempt: nobody may claim them again. */
+  /** Running jobs whose worker died on their last attempt: nobody may claim them again. Returns the buried jobs. */
   buryExpired: async (db: Db, kinds: readonly string[], now: number) => {
-    if (kinds.length === 0) return 0;
-    const result = await db
+    if (kinds.length === 0) return [];
+    return db
       .updateTable('jobs')
-      .set({ state: 'dead', last_error: 'The worker stopped (lease expired) on the last attempt', finished_at: now, updated_at: now, ...NO_LEASE })
+      .set({ state: 'dead', last_error: BURIED_ERROR, finished_at: now, updated_at: now, ...NO_LEASE })
       .where('kind', 'in', kinds)
       .where('state', '=', 'running')
       .where('lease_expires_at', '<=', now)
       .where('attempts', '>=', (eb) => eb.ref('max_attempts'))
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows);
+      .returning(['id', 'kind', 'payload'])
+      .execute();
   },
 
   find: (db: Db, id: string) => db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirst(),
@@ -236,6 +247,9 @@ export const jobRepository = {
 };
 
 const NO_LEASE = { lease_owner: null, lease_token: null, lease_expires_at: null } as const;
+
+/** The `last_error` of a job buried because its worker died on the last attempt. */
+export const BURIED_ERROR = 'The worker stopped (lease expired) on the last attempt';
 
 const finishing = (db: Db, id: string, token: string) =>
   db.updateTable('jobs').where('id', '=', id).where('lease_token', '=', token).where('state', '=', 'running');

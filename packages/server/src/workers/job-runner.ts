@@ -3,7 +3,7 @@ import type { Store } from '../store/db.js';
 import { DEFAULT_BACKOFF, backoffDelay } from './backoff.js';
 import { coalescing } from './coalesce.js';
 import { DEFAULT_JOB_TIMEOUT_MS, PermanentJobError, type JobContext, type JobDefinition } from './definitions.js';
-import { jobRepository, type JobRow } from './job-repository.js';
+import { BURIED_ERROR, jobRepository, type JobRow } from './job-repository.js';
 import type { WorkerLog } from './log.js';
 import type { WorkerMetrics } from './metrics.js';
 
@@ -94,7 +94,11 @@ export class JobRunner {
     if (this.upkeepDue) {
       this.upkeepDue = false;
       await this.heartbeat();
-      const buried = await store.write((trx) => jobRepository.buryExpired(trx, kinds, clock.now()));
+      const buried = await store.write(async (trx) => {
+        const jobs = await jobRepository.buryExpired(trx, kinds, clock.now());
+        for (const job of jobs) await this.byKind.get(job.kind)?.onDead?.(trx, JSON.parse(job.payload) as never, BURIED_ERROR);
+        return jobs.length;
+      });
       if (buried > 0) log.warn({ count: buried }, 'jobs whose worker stopped on their last attempt are dead');
     }
     let started = 0;
@@ -171,7 +175,11 @@ export class JobRunner {
       const retryAt =
         permanent || job.attempts >= job.max_attempts ? null : now + backoffDelay(job.attempts, definition.backoff ?? DEFAULT_BACKOFF, this.deps.random);
       const recorded = await store
-        .write((trx) => jobRepository.fail(trx, job.id, token, message.slice(0, 2000), retryAt, now))
+        .write(async (trx) => {
+          const failed = await jobRepository.fail(trx, job.id, token, message.slice(0, 2000), retryAt, now);
+          if (failed && retryAt === null) await definition.onDead?.(trx, JSON.parse(job.payload) as never, message.slice(0, 2000));
+          return failed;
+        })
         .catch((writeError: unknown) => {
           log.error({ err: writeError, jobId: job.id }, 'could not record a job failure; its lease will expire and it runs again');
           return false;

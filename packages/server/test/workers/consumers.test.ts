@@ -130,6 +130,34 @@ await describeEachDatabase('workers: log consumers', (dialect) => {
     await runtime.stop();
   });
 
+  it('a handler that stops early has the rest of its batch given again: every applicable event once, in order, cursor past the skipped types', async () => {
+    const clock = manualClock();
+    const tenantId = await newTenant(store, clock);
+    await appendEvents(store, tenantId, 2, clock.now(), 'DepartmentAssigned');
+    await appendEvents(store, tenantId, 1, clock.now(), 'CommentAdded');
+    await appendEvents(store, tenantId, 3, clock.now(), 'DepartmentAssigned');
+    await appendEvents(store, tenantId, 1, clock.now(), 'CommentAdded');
+    const batches: number[][] = [];
+    const { runtime, registry } = testRuntime(store, clock, {
+      consumers: [
+        defineConsumer({
+          name: 'one-at-a-time',
+          eventTypes: ['DepartmentAssigned'],
+          handler: async (_trx, events, context) => {
+            if (context.tenantId !== tenantId) return;
+            batches.push(events.map(({ event }) => event.seq));
+            return { handled: 1 };
+          },
+        }),
+      ],
+    });
+    await runtime.tick();
+    assert.deepEqual(batches, [[1, 2, 4, 5, 6], [2, 4, 5, 6], [4, 5, 6], [5, 6], [6]]);
+    assert.equal((await cursorRepository.find(store.db, 'one-at-a-time', tenantId))?.seq, 7);
+    assert.equal(await lagOf(registry, 'one-at-a-time', tenantId), 0);
+    await runtime.stop();
+  });
+
   it('two processes: one lease holder at a time; a process that lost the lease cannot move the cursor; takeover after expiry', async () => {
     const clockA = manualClock();
     const clockB = manualClock();
