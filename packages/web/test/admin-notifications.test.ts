@@ -144,7 +144,8 @@ describe('admin: notifications, escalation, dev mailbox and jobs', { skip }, () 
 
   it('runs the housekeeping job from the jobs page and sees it succeed', async () => {
     await admin.goto('/admin/jobs');
-    const row = admin.locator('tr', { hasText: 'housekeeping' });
+    // The schedules table (the runs history below has housekeeping rows too).
+    const row = admin.getByRole('table', { name: 'Tareas programadas y su última ejecución.' }).locator('tr', { hasText: 'housekeeping' });
     await row.getByText('7 * * * *').waitFor();
     await row.getByRole('button', { name: 'Ejecutar ahora: housekeeping' }).click();
     await admin.getByRole('status').filter({ hasText: 'housekeeping: Completada.' }).waitFor({ timeout: 20_000 });

@@ -18,7 +18,9 @@ export type Language = (typeof LANGUAGES)[number];
 export type RuleId = 'urgent_incident' | 'status_update' | 'department_assigned' | 'staff_comment' | 'reporter_comment' | 'escalation';
 
 /** What a message is about: picks the template and the "is it moot yet" check. */
-export type NotificationKind = 'incident_created' | 'status_changed' | 'department_assigned' | 'comment' | 'escalated';
+export type NotificationKind = 'incident_created' | 'status_changed' | 'department_assigned' | 'comment' | 'escalated'
+  /** The department's incident report is written (sent by the report job, under the department_assigned rule). */
+  | 'department_report';
 
 export type RecipientGroup = 'authorities' | 'department_contact' | 'department_staff' | 'reporter' | 'topic';
 
@@ -92,6 +94,8 @@ export type RecipientSelector =
   | { group: 'department_contact'; departmentId: string }
   | { group: 'department_staff'; departmentId: string }
   | { group: 'user'; userId: string; as: 'reporter' }
+  /** The students who follow the incident ("it affects me too"): told what its reporter is told. */
+  | { group: 'followers'; incidentId: string }
   | { group: 'topic' }
   /** People named by an escalation policy level (user ids or roles). */
   | { group: 'users'; userIds: readonly string[] }
@@ -156,6 +160,7 @@ export function selectRecipients(event: IncidentEvent, context: SelectionContext
     departmentId ? [{ group: 'department_contact', departmentId }] : [];
   const departmentStaff = (departmentId: string | null): RecipientSelector[] => (departmentId ? [{ group: 'department_staff', departmentId }] : []);
   const reporter: RecipientSelector = { group: 'user', userId: incident.reporterId, as: 'reporter' };
+  const followers: RecipientSelector = { group: 'followers', incidentId: incident.id };
 
   switch (event.type) {
     case 'IncidentCreated':
@@ -164,11 +169,11 @@ export function selectRecipients(event: IncidentEvent, context: SelectionContext
       }
       break;
     case 'IncidentStatusChanged':
-      if (STATUS_UPDATES.includes(event.status)) add('status_update', 'status_changed', [reporter, ...departmentContact(incident.departmentId)]);
+      if (STATUS_UPDATES.includes(event.status)) add('status_update', 'status_changed', [reporter, followers, ...departmentContact(incident.departmentId)]);
       break;
     case 'IncidentEscalated': {
       // The reporter hears of the escalation once; later policy levels are reminders to staff.
-      if ((event.level ?? 1) <= 1) add('status_update', 'status_changed', [reporter, ...departmentContact(incident.departmentId)]);
+      if ((event.level ?? 1) <= 1) add('status_update', 'status_changed', [reporter, followers, ...departmentContact(incident.departmentId)]);
       const targets = context.escalationTargets;
       if (!targets) {
         add('escalation', 'escalated', [{ group: 'authorities' }, { group: 'topic' }]);
@@ -190,7 +195,7 @@ export function selectRecipients(event: IncidentEvent, context: SelectionContext
       if (event.authorId !== null && event.authorId === incident.reporterId) {
         add('reporter_comment', 'comment', departmentStaff(incident.departmentId));
       } else if (!event.internal) {
-        add('staff_comment', 'comment', [reporter]);
+        add('staff_comment', 'comment', [reporter, followers]);
       }
       break;
     default:

@@ -40,7 +40,7 @@ export type NewReport = Static<typeof NewReport>;
 export const ReportAccepted = Type.Object({ id: Type.String(), status: Type.Enum(REPORT_STATUSES) });
 
 export const ReportsQuery = Type.Object(
-  { kind: Type.Optional(Type.Enum(REPORT_KINDS)), departmentId: Type.Optional(Id), ...PAGING },
+  { kind: Type.Optional(Type.Enum(REPORT_KINDS)), departmentId: Type.Optional(Id), incidentId: Type.Optional(Id), ...PAGING },
   { additionalProperties: false },
 );
 export type ReportsQuery = Static<typeof ReportsQuery>;

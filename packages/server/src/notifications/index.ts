@@ -54,6 +54,8 @@ export function createNotifications(deps: NotificationsDeps) {
 
   return {
     consumer,
+    /** The channels this deployment sends on (for other writers of outbox rows: department reports). */
+    available,
     job,
     push,
     service,

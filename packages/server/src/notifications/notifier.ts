@@ -3,6 +3,7 @@ import {
   mayConcern,
   recipientsForLevel,
   selectRecipients,
+  type Delivery,
   type Incident,
   type IncidentEvent,
   type NotificationChannel,
@@ -13,7 +14,7 @@ import { departmentsRepository } from '../catalog/repository.js';
 import { escalationPolicyRepository } from '../escalation/index.js';
 import { incidentsRepository } from '../incidents/repository.js';
 import type { Db } from '../store/executor.js';
-import { defineConsumer, type JobDefinition } from '../workers/index.js';
+import { defineConsumer, type ConsumerContext, type JobDefinition } from '../workers/index.js';
 import type { DeliveryPayload } from './delivery.js';
 import { outboxRepository, type NotificationRow } from './outbox-repository.js';
 import { recipientLookups } from './recipients.js';
@@ -35,6 +36,9 @@ export interface NotifierDeps {
   deliveryJob: JobDefinition<DeliveryPayload>;
 }
 
+/** Outbox rows one batch of the notifier writes before it commits (see the handler). */
+const ROWS_PER_BATCH = 50;
+
 /**
  * The notifier: a durable consumer of the event log. For each event it asks the rules (core)
  * who is told on which channels, renders each message in its recipient's language, and
@@ -47,17 +51,19 @@ export function notifierConsumer(deps: NotifierDeps) {
   return defineConsumer({
     name: NOTIFIER,
     eventTypes: ['IncidentCreated', 'IncidentStatusChanged', 'IncidentEscalated', 'DepartmentAssigned', 'CommentAdded'],
-    // Small batches: one event can fan out to hundreds of rows and jobs, and a batch's jobs
-    // are announced only when its transaction commits — the first e-mails should not wait
-    // for the fiftieth incident's rows.
-    batchSize: 10,
     async handler(trx, events, consumer) {
       const { tenantId } = consumer;
       const now = deps.clock.now();
       const rules = await rulesRepository.states(trx, tenantId, now);
       if (!rules.some((rule) => rule.enabled)) return;
       const lookups = recipientLookups(trx, tenantId);
-      for (const { event, internal } of events) {
+      // One event can fan out to hundreds of rows and jobs, and a batch's jobs are announced
+      // only when its transaction commits: once a batch has written this many rows it stops,
+      // so the first e-mails do not wait for the hundredth incident's. Batches of events that
+      // concern nobody (most of a busy log) stay whole, one transaction per hundred events.
+      let written = 0;
+      for (const [index, { event, internal }] of events.entries()) {
+        if (written >= ROWS_PER_BATCH) return { handled: index };
         if (!mayConcern(event, rules)) continue;
         const incident = await incidentsRepository.findById(trx, tenantId, event.id);
         if (!incident) continue;
@@ -68,46 +74,73 @@ export function notifierConsumer(deps: NotifierDeps) {
         const deliveries = expandDeliveries({ event, internal, incident, selections, resolve, available: deps.available, defaultLanguage: 'es' });
         if (deliveries.length === 0) continue;
         const facts = await messageFacts(trx, deps, incident, event);
-        for (const delivery of deliveries) {
-          const rendered = renderMessage({ ...facts, kind: delivery.kind }, delivery.language);
-          const token = newId();
-          const row: NotificationRow = {
-            id: newId(),
-            tenant_id: tenantId,
-            event_seq: event.seq,
-            incident_id: incident.id,
-            rule_id: delivery.ruleId,
-            kind: delivery.kind,
-            channel: delivery.channel,
-            recipient_key: delivery.recipientKey,
-            user_id: delivery.userId,
-            to_address: delivery.to,
-            language: delivery.language,
-            critical: delivery.critical ? 1 : 0,
-            subject: delivery.channel === 'inapp' ? rendered.summary : rendered.subject,
-            body: delivery.channel === 'sms' ? smsText(rendered, facts.link) : delivery.channel === 'inapp' ? inAppBody(facts, rendered.summary) : rendered.text,
-            html: delivery.channel === 'email' ? rendered.html : null,
-            attributes: delivery.channel === 'sns' ? JSON.stringify({ urgency: incident.urgency, category: incident.category, incidentId: incident.id }) : null,
-            status: 'pending',
-            attempts: 0,
-            max_attempts: DELIVERY_ATTEMPTS,
-            delivery_token: token,
-            next_attempt_at: now,
-            last_error: null,
-            skip_reason: null,
-            provider_id: null,
-            created_at: now,
-            updated_at: now,
-            sent_at: null,
-            read_at: null,
-          };
-          if (await outboxRepository.insertOnce(trx, row)) {
-            await consumer.enqueue(trx, { job: deps.deliveryJob, payload: { id: row.id, token }, now, dedupeKey: deliveryKey(row.id, token), tenantId });
-          }
-        }
+        await writeDeliveries(trx, { tenantId, eventSeq: event.seq, incident, deliveries, facts, now, deliveryJob: deps.deliveryJob, enqueue: consumer.enqueue });
+        written += deliveries.length;
       }
     },
   });
+}
+
+export interface WriteDeliveriesInput {
+  tenantId: string;
+  eventSeq: number;
+  incident: Incident;
+  deliveries: readonly Delivery[];
+  facts: Omit<MessageFacts, 'kind'>;
+  now: number;
+  deliveryJob: JobDefinition<DeliveryPayload>;
+  /** The consumer's enqueue (announced when its batch commits), or `enqueue` itself. */
+  enqueue: ConsumerContext['enqueue'];
+}
+
+/**
+ * Renders each delivery in its recipient's language and writes its outbox row with its
+ * delivery job, in the caller's transaction. A row whose (tenant, event, kind, channel,
+ * recipient) is already there is left alone: writing again (a batch read again, a job run
+ * again) adds nothing. Returns how many rows were written.
+ */
+export async function writeDeliveries(trx: Db, input: WriteDeliveriesInput): Promise<number> {
+  const { tenantId, incident, facts, now } = input;
+  let written = 0;
+  for (const delivery of input.deliveries) {
+    const rendered = renderMessage({ ...facts, kind: delivery.kind }, delivery.language);
+    const token = newId();
+    const row: NotificationRow = {
+      id: newId(),
+      tenant_id: tenantId,
+      event_seq: input.eventSeq,
+      incident_id: incident.id,
+      rule_id: delivery.ruleId,
+      kind: delivery.kind,
+      channel: delivery.channel,
+      recipient_key: delivery.recipientKey,
+      user_id: delivery.userId,
+      to_address: delivery.to,
+      language: delivery.language,
+      critical: delivery.critical ? 1 : 0,
+      subject: delivery.channel === 'inapp' ? rendered.summary : rendered.subject,
+      body: delivery.channel === 'sms' ? smsText(rendered, facts.link) : delivery.channel === 'inapp' ? inAppBody(facts, rendered.summary) : rendered.text,
+      html: delivery.channel === 'email' ? rendered.html : null,
+      attributes: delivery.channel === 'sns' ? JSON.stringify({ urgency: incident.urgency, category: incident.category, incidentId: incident.id }) : null,
+      status: 'pending',
+      attempts: 0,
+      max_attempts: DELIVERY_ATTEMPTS,
+      delivery_token: token,
+      next_attempt_at: now,
+      last_error: null,
+      skip_reason: null,
+      provider_id: null,
+      created_at: now,
+      updated_at: now,
+      sent_at: null,
+      read_at: null,
+    };
+    if (await outboxRepository.insertOnce(trx, row)) {
+      await input.enqueue(trx, { job: input.deliveryJob, payload: { id: row.id, token }, now, dedupeKey: deliveryKey(row.id, token), tenantId });
+      written += 1;
+    }
+  }
+  return written;
 }
 
 /** One delivery job per (row, token): a row handed to a new job gets a new token. */
@@ -121,7 +154,7 @@ async function escalationTargets(trx: Db, tenantId: string, event: IncidentEvent
 }
 
 /** What every message about this event says (the kind is each delivery's own). */
-async function messageFacts(trx: Db, deps: NotifierDeps, incident: Incident, event: IncidentEvent): Promise<Omit<MessageFacts, 'kind'>> {
+export async function messageFacts(trx: Db, deps: Pick<NotifierDeps, 'linkBaseUrl' | 'timeZone'>, incident: Incident, event: IncidentEvent): Promise<Omit<MessageFacts, 'kind'>> {
   const department = incident.departmentId ? await departmentsRepository.findById(trx, incident.tenantId, incident.departmentId) : undefined;
   return {
     incident: {

@@ -27,12 +27,12 @@ const held = (db: Db, id: string, token: string) =>
   db.updateTable('notifications').where('id', '=', id).where('delivery_token', '=', token).where('status', 'in', ['pending', 'failed']);
 
 export const outboxRepository = {
-  /** Inserts unless (tenant, event, channel, recipient) already has a row; true when it was written. */
+  /** Inserts unless (tenant, event, kind, channel, recipient) already has a row; true when it was written. */
   insertOnce: async (db: Db, row: NotificationRow): Promise<boolean> => {
     const inserted = await db
       .insertInto('notifications')
       .values(row)
-      .onConflict((oc) => oc.columns(['tenant_id', 'event_seq', 'channel', 'recipient_key']).doNothing())
+      .onConflict((oc) => oc.columns(['tenant_id', 'event_seq', 'kind', 'channel', 'recipient_key']).doNothing())
       .returning('id')
       .executeTakeFirst();
     return inserted !== undefined;

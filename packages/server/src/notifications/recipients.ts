@@ -32,6 +32,13 @@ export function recipientLookups(db: Db, tenantId: string) {
         return { people: await people(await active().where('role', '=', 'staff').where('department_id', '=', selector.departmentId).orderBy('id').execute()) };
       case 'user':
         return { people: await people(await users().where('id', '=', selector.userId).execute()) };
+      case 'followers': {
+        const rows = await active()
+          .where('id', 'in', (eb) => eb.selectFrom('incident_followers').select('user_id').where('tenant_id', '=', tenantId).where('incident_id', '=', selector.incidentId))
+          .orderBy('id')
+          .execute();
+        return { people: await people(rows) };
+      }
       case 'users':
         return { people: selector.userIds.length === 0 ? [] : await people(await active().where('id', 'in', selector.userIds).orderBy('id').execute()) };
       case 'department_contact': {

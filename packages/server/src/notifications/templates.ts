@@ -20,7 +20,7 @@ export interface MessageFacts {
   };
   /** The event's own facts. */
   event: { at: number; status?: Status; comment?: string; level?: number; reason?: string };
-  /** `${PUBLIC_URL}/incidents/${id}`. */
+  /** `${PUBLIC_URL}/incidents/${id}` (a department report's message: `${PUBLIC_URL}/reports/${reportId}`). */
   link: string;
   timeZone: string;
 }
@@ -43,8 +43,8 @@ const STATUS: Record<Language, Record<Status, string>> = {
 };
 
 const LABELS = {
-  es: { urgency: 'Urgencia', status: 'Estado', place: 'Lugar', department: 'Área', reported: 'Reportado', details: 'Descripción', open: 'Ver el incidente', comment: 'Comentario', footer: 'Recibes este mensaje por tus notificaciones de AlertaUTEC.' },
-  en: { urgency: 'Urgency', status: 'Status', place: 'Place', department: 'Department', reported: 'Reported', details: 'Description', open: 'Open the incident', comment: 'Comment', footer: 'You receive this message through your AlertaUTEC notifications.' },
+  es: { urgency: 'Urgencia', status: 'Estado', place: 'Lugar', department: 'Área', reported: 'Reportado', details: 'Descripción', open: 'Ver el incidente', openReport: 'Ver el informe', comment: 'Comentario', footer: 'Recibes este mensaje por tus notificaciones de AlertaUTEC.' },
+  en: { urgency: 'Urgency', status: 'Status', place: 'Place', department: 'Department', reported: 'Reported', details: 'Description', open: 'Open the incident', openReport: 'Open the report', comment: 'Comment', footer: 'You receive this message through your AlertaUTEC notifications.' },
 } as const;
 
 export function escapeHtml(value: string): string {
@@ -68,6 +68,8 @@ function headline(facts: MessageFacts, language: Language): string {
     }
     case 'department_assigned':
       return es ? `Incidente asignado a ${incident.departmentName ?? 'tu área'}: ${incident.title}` : `Incident assigned to ${incident.departmentName ?? 'your department'}: ${incident.title}`;
+    case 'department_report':
+      return es ? `Informe del incidente para ${incident.departmentName ?? 'tu área'}: ${incident.title}` : `Incident report for ${incident.departmentName ?? 'your department'}: ${incident.title}`;
     case 'comment':
       return es ? `Nuevo comentario en: ${incident.title}` : `New comment on: ${incident.title}`;
     case 'escalated': {
@@ -88,7 +90,8 @@ export function renderMessage(facts: MessageFacts, language: Language): Rendered
     ...(incident.departmentName ? [[labels.department, incident.departmentName] as [string, string]] : []),
     [labels.reported, formatDate(incident.createdAt, language, facts.timeZone)],
   ];
-  const showDescription = facts.kind === 'incident_created' || facts.kind === 'department_assigned' || facts.kind === 'escalated';
+  const showDescription = facts.kind === 'incident_created' || facts.kind === 'department_assigned' || facts.kind === 'department_report' || facts.kind === 'escalated';
+  const open = facts.kind === 'department_report' ? labels.openReport : labels.open;
   const comment = facts.kind === 'comment' && event.comment ? event.comment : null;
 
   const text = [
@@ -98,7 +101,7 @@ export function renderMessage(facts: MessageFacts, language: Language): Rendered
     ...(showDescription ? ['', `${labels.details}:`, incident.description] : []),
     ...(comment ? ['', `${labels.comment}:`, comment] : []),
     '',
-    `${labels.open}: ${link}`,
+    `${open}: ${link}`,
     '',
     '--',
     labels.footer,
@@ -113,7 +116,7 @@ export function renderMessage(facts: MessageFacts, language: Language): Rendered
     `<table>${details.map(([label, value]) => `<tr><th align="left">${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`).join('')}</table>`,
     ...(showDescription ? [`<h2 style="font-size: 1em">${escapeHtml(labels.details)}</h2>`, `<p>${paragraphs(incident.description)}</p>`] : []),
     ...(comment ? [`<h2 style="font-size: 1em">${escapeHtml(labels.comment)}</h2>`, `<blockquote>${paragraphs(comment)}</blockquote>`] : []),
-    `<p><a href="${escapeHtml(link)}">${escapeHtml(labels.open)}</a></p>`,
+    `<p><a href="${escapeHtml(link)}">${escapeHtml(open)}</a></p>`,
     `<p style="color: #666; font-size: 0.85em">${escapeHtml(labels.footer)}</p>`,
     '</body></html>',
   ].join('\n');

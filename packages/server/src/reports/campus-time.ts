@@ -67,6 +67,25 @@ export function campusDayStart(day: string, timeZone: string): number {
   return start;
 }
 
+/**
+ * campusDay for a run of instants in ascending order (a report's quarter hours), asking the
+ * time-zone database once per day instead of once per instant: an instant before the start of
+ * the day after the last one found is on that day. An instant out of order is looked up anew.
+ */
+export function campusDaysInOrder(timeZone: string): (ms: number) => string {
+  let day = '';
+  let start = Infinity;
+  let end = -Infinity;
+  return (ms) => {
+    if (ms < start || ms >= end) {
+      day = campusDay(ms, timeZone);
+      start = ms;
+      end = campusDayStart(nextDay(day), timeZone);
+    }
+    return day;
+  };
+}
+
 /** The day after `YYYY-MM-DD` (calendar arithmetic; no time zone involved). */
 export function nextDay(day: string): string {
   const date = new Date(`${day}T00:00:00Z`);

@@ -1,6 +1,6 @@
 import { toIso } from '@alertautec/core';
 import type { Db } from '../store/executor.js';
-import { campusDay, nextDay } from './campus-time.js';
+import { campusDay, campusDaysInOrder, nextDay } from './campus-time.js';
 import type { CsvCell } from './csv.js';
 import { reportAggregates, type ReportScope } from './repository.js';
 
@@ -63,8 +63,11 @@ export async function computeReport(db: Db, input: ComputeInput): Promise<Report
     if (!entry) days.set(date, (entry = { created: 0, resolved: 0 }));
     return entry;
   };
-  for (const bucket of created) dayOf(campusDay(bucket.at, timeZone)).created += bucket.count;
-  for (const bucket of resolved) dayOf(campusDay(bucket.at, timeZone)).resolved += bucket.count;
+  // Quarter hours come in ascending order: one time-zone lookup per day, not per quarter hour.
+  const createdDay = campusDaysInOrder(timeZone);
+  const resolvedDay = campusDaysInOrder(timeZone);
+  for (const bucket of created) dayOf(createdDay(bucket.at)).created += bucket.count;
+  for (const bucket of resolved) dayOf(resolvedDay(bucket.at)).resolved += bucket.count;
   // Every day of the period, empty ones included, from its start (or the first incident) to its end (or now).
   const firstAt = scope.from ?? created[0]?.at ?? null;
   if (firstAt !== null) {

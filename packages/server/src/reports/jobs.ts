@@ -82,6 +82,12 @@ export function createReportJobs(deps: ReportJobsDeps) {
         throw error;
       }
     },
+    // The job went dead without the handler saying so (its worker died on the last attempt,
+    // the lease expired): the report must not stay `running` for ever.
+    async onDead(trx, payload, error) {
+      const row = await reportsRepository.findById(trx, payload.reportId);
+      if (row && (row.status === 'queued' || row.status === 'running')) await reportsRepository.update(trx, row.id, { status: 'failed', finished_at: clock.now(), error });
+    },
   });
 
   /**

@@ -16,5 +16,15 @@ export function reportKey(input: { tenantId: string; kind: 'global' | 'departmen
   return blobKey(...tenant, ...folder, `reporte_${stamp}${suffix}.json`);
 }
 
+/**
+ * A department incident report's key: `reports/incidents/{departmentId}/incident_{id}.json`
+ * (the original design's `reportes/incidentes/{departamento}/incidente_{id}.json`), one per
+ * (department, incident): a second assignment to the same department rewrites it.
+ */
+export function incidentReportKey(input: { tenantId: string; departmentId: string; incidentId: string }): string {
+  const tenant = input.tenantId === DEFAULT_TENANT_ID ? [] : ['tenants', keySegment(input.tenantId)];
+  return blobKey(...tenant, 'reports', 'incidents', keySegment(input.departmentId), `incident_${keySegment(input.incidentId)}.json`);
+}
+
 /** The CSV's key, beside the JSON. */
 export const csvKeyOf = (jsonKey: string) => jsonKey.replace(/\.json$/, '.csv');

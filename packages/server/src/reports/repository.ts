@@ -126,6 +126,7 @@ export const reportAggregates = {
 export interface ReportListFilter {
   kind?: string;
   departmentId?: string;
+  incidentId?: string;
   beforeId?: string;
   limit: number;
 }
@@ -152,9 +153,27 @@ export const reportsRepository = {
     let query = db.selectFrom('reports').selectAll().where('tenant_id', '=', tenantId);
     if (filter.kind) query = query.where('kind', '=', filter.kind);
     if (filter.departmentId) query = query.where('department_id', '=', filter.departmentId);
+    if (filter.incidentId) query = query.where('incident_id', '=', filter.incidentId);
     if (filter.beforeId) query = query.where('id', '<', filter.beforeId);
     return query.orderBy('id', 'desc').limit(filter.limit + 1).execute();
   },
+
+  /**
+   * A department incident report's row, queued for `jobId`: inserted, or (its key already has
+   * one: the incident came back to the department) queued again in place. Returns its id.
+   */
+  upsertIncidentReport: async (db: Db, row: ReportRow): Promise<string> => {
+    const saved = await db
+      .insertInto('reports')
+      .values(row)
+      .onConflict((oc) => oc.columns(['tenant_id', 'key']).doUpdateSet({ status: 'queued', job_id: row.job_id, error: null, started_at: null, finished_at: null }))
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return saved.id;
+  },
+
+  findByKey: (db: Db, tenantId: string, key: string) =>
+    db.selectFrom('reports').selectAll().where('tenant_id', '=', tenantId).where('key', '=', key).executeTakeFirst(),
 
   update: (db: Db, id: string, changes: Partial<Pick<ReportRow, 'status' | 'started_at' | 'finished_at' | 'error'>>) =>
     db.updateTable('reports').set(changes).where('id', '=', id).execute(),

@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import { can, conflict, forbidden, notFound, validationError, type Actor } from '@alertautec/core';
 import type { NewReport, ReportsQuery } from '@alertautec/core/schemas';
 import { BlobNotFoundError } from '../blobs/blob-store.js';
+import { periodOf } from '../http/period.js';
 import { decodeCursor, isString, pageOf } from '../store/pagination.js';
 import { createReportJobs, type ReportJobsDeps } from './jobs.js';
 import { csvKeyOf } from './keys.js';
@@ -23,13 +24,6 @@ function reach(actor: Actor): { all: true } | { all: false; departmentId: string
 const mayRead = (actor: Actor, row: ReportRow) => {
   const scope = reach(actor);
   return scope.all || (row.kind !== 'global' && row.department_id === scope.departmentId);
-};
-
-const instant = (value: string | undefined, path: string) => {
-  if (value === undefined) return null;
-  const ms = Date.parse(value);
-  if (Number.isNaN(ms)) throw validationError('The period is not valid.', [{ path, message: 'must be an ISO 8601 date-time' }]);
-  return ms;
 };
 
 /**
@@ -62,9 +56,7 @@ export function createReportsService(deps: ReportsDeps) {
         if (!department) throw notFound('Department');
         departmentId = department.id;
       }
-      const from = instant(input.from, '/from');
-      const to = instant(input.to, '/to');
-      if (from !== null && to !== null && from >= to) throw validationError('The period ends before it starts.', [{ path: '/to', message: 'must be after from' }], 'invalid_period');
+      const { from, to } = periodOf(input);
       const now = clock.now();
       const created = await write((trx) =>
         jobs.createRow(trx, { tenantId: actor.tenantId, kind: input.kind, departmentId, from, to, createdBy: actor.kind === 'user' ? actor.userId : null, at: now, now }),
@@ -83,6 +75,7 @@ export function createReportsService(deps: ReportsDeps) {
       const rows = await reportsRepository.list(db, actor.tenantId, {
         kind: query.kind,
         departmentId: scope.all ? query.departmentId : scope.departmentId,
+        incidentId: query.incidentId,
         beforeId: decodeCursor(query.cursor, isString),
         limit,
       });

@@ -5,42 +5,37 @@ import { ErrorNotice, Loading } from '../../components/ui.js';
 import { useLoad } from '../../hooks.js';
 import { useT } from '../../i18n/index.js';
 import { ActionFeedback, useConfirmedAction } from './AdminFeedback.js';
+import { JobRunsHistory, JobStateBadge, useCampusDate, useJobRuns } from './JobRunsHistory.js';
 
 const FINISHED: ReadonlySet<JobState> = new Set(['succeeded', 'failed', 'dead']);
 const POLL_MS = 1000;
 const POLL_LIMIT = 120;
 
-export function JobStateBadge({ state }: { state: JobState }) {
-  const { t } = useT();
-  return <span className={`badge job-${state}`}>{t(`jobs.state.${state}`)}</span>;
-}
-
-/** A date on the campus clock (the time zone schedules run in), whatever the browser's zone. */
-function useCampusDate(): (iso: string | null, timeZone: string) => string {
-  const { locale } = useT();
-  return (iso, timeZone) => (iso ? new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(new Date(iso)) : '—');
-}
-
-/** Background jobs: their schedules, next and last runs, and a run on demand. */
+/** Background jobs: their schedules, next and last runs, a run on demand, and the recent runs. */
 export function JobsAdmin() {
   const { t } = useT();
   const campusDate = useCampusDate();
   const list = useLoad(() => api.list().then((page) => page.items), []);
+  const runs = useJobRuns();
   const mounted = useRef(true);
   useEffect(() => {
     mounted.current = true;
     return () => void (mounted.current = false);
   }, []);
 
-  // Enqueues a run, then follows it until it ends (the runner picks it up within a second or so).
+  // Enqueues a run, shows it on top of the history, then follows it there until it ends (the
+  // runner picks it up within a second or so). Job runs have no realtime event: this polls.
   const runNow = useConfirmedAction(async (job: Job) => {
     const { id } = await api.run(job.name);
     list.reload();
+    runs.list.reload();
     let run: JobRun | null = null;
     for (let attempt = 0; attempt < POLL_LIMIT && mounted.current; attempt++) {
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-      run = await api.runById(id);
-      if (FINISHED.has(run.state)) break;
+      const latest = await api.runById(id);
+      run = latest;
+      runs.list.update((item) => item.id === id, () => latest);
+      if (FINISHED.has(latest.state)) break;
     }
     if (mounted.current) list.reload();
     if (!run || !FINISHED.has(run.state)) return t('jobs.queued', { name: job.name });
@@ -51,7 +46,13 @@ export function JobsAdmin() {
     <div className="stack">
       <div className="admin-item">
         <p className="muted">{t('jobs.lead')}</p>
-        <button type="button" onClick={list.reload}>
+        <button
+          type="button"
+          onClick={() => {
+            list.reload();
+            runs.list.reload();
+          }}
+        >
           {t('admin.refresh')}
         </button>
       </div>
@@ -105,7 +106,7 @@ export function JobsAdmin() {
                     )}
                   </td>
                   <td data-label={t('outbox.action')}>
-                    {job.schedule ? (
+                    {job.onDemand ? (
                       <button type="button" disabled={runNow.busy} onClick={() => void runNow.run(job)} aria-label={t('jobs.runNamed', { name: job.name })}>
                         {t('jobs.run')}
                       </button>
@@ -119,6 +120,7 @@ export function JobsAdmin() {
           </table>
         </div>
       )}
+      <JobRunsHistory runs={runs} names={list.data?.map((job) => job.name) ?? []} timeZone={list.data?.[0]?.timeZone} />
     </div>
   );
 }
