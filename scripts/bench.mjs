@@ -16,6 +16,10 @@ const all = [
   { name: 'workers', script: 'bench/workers/run.mjs' },
   // 10,000 e-mail notifications drained into a local SMTP server against a bare nodemailer loop; commit → arrival.
   { name: 'notify', script: 'bench/notify/run.mjs' },
+  // The global report over 1,000,000 seeded incidents (SQLite, PostgreSQL) against reading every row into memory.
+  { name: 'reports', script: 'bench/reports/run.mjs' },
+  // Board, filters, search, stats, history and preview through the API at 1,000,000 incidents (SQLite, PostgreSQL).
+  { name: 'scale', script: 'bench/scale/run.mjs' },
 ];
 const benches = all.filter((bench) => !only || bench.name === only);
 if (benches.length === 0) {

@@ -72,6 +72,7 @@ export async function draftIncident(
     acknowledgedAt: null,
     resolvedAt: null,
     slaDueAt: slaDueAt(ids.now, body.urgency, ids.sla),
+    affectedCount: 1,
     version: 1,
   };
   const searchText = foldText([title, description, locationText, location?.code, location?.name, location?.building].filter(Boolean).join(' '));

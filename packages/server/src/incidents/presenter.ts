@@ -21,18 +21,20 @@ export function presentIncident(incident: Incident, viewer: UserActor): Incident
     acknowledgedAt: toIsoOrNull(incident.acknowledgedAt),
     resolvedAt: toIsoOrNull(incident.resolvedAt),
     slaDueAt: toIso(incident.slaDueAt),
+    affectedCount: incident.affectedCount,
     version: incident.version,
   };
 }
 
 /**
  * What a reporter is shown of a possible duplicate before submitting. Of an incident they
- * may see, its id and title; of one they may not, only what makes it recognisable as the
- * same problem — category, place code, status, urgency, time, distance — and nothing its
- * reporter wrote.
+ * may see, its title; of one they may not, only what makes it recognisable as the same
+ * problem — category, place code, status, urgency, time, distance, how many it affects —
+ * and nothing its reporter wrote. The id is always there: it is what "it affects me too"
+ * (POST /api/incidents/:id/affected) names, and reveals nothing by itself (GET answers 404).
  */
 export const presentDuplicate = (incident: Incident, distanceMeters: number | null, visible: boolean): DuplicateSummary => ({
-  id: visible ? incident.id : null,
+  id: incident.id,
   title: visible ? incident.title : null,
   category: incident.category,
   status: incident.status,
@@ -41,4 +43,5 @@ export const presentDuplicate = (incident: Incident, distanceMeters: number | nu
   locationText: visible ? incident.locationText : null,
   createdAt: toIso(incident.createdAt),
   distanceMeters: distanceMeters === null ? null : Math.round(distanceMeters),
+  affectedCount: incident.affectedCount,
 });

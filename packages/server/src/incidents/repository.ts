@@ -1,8 +1,11 @@
 import { sql } from 'kysely';
-import { OPEN_STATUSES, type Incident, type IncidentScope, type Status, type Urgency } from '@alertautec/core';
+import { OPEN_STATUSES, openRank, urgencyRank, type Incident, type IncidentScope, type IncidentSort, type SortKey, type Status, type Urgency } from '@alertautec/core';
 import type { Db } from '../store/executor.js';
 import { prepared } from '../store/prepared.js';
 import type { IncidentsTable } from '../store/schema.js';
+import { filterColumns, inOrder, pinnedBy } from './list-order.js';
+import { matchesSearch } from './search-condition.js';
+import { incidentStatsRollup } from './stats-rollup.js';
 
 export type IncidentRow = IncidentsTable;
 
@@ -26,6 +29,7 @@ export const fromRow = (row: IncidentRow): Incident => ({
   acknowledgedAt: row.acknowledged_at === null ? null : Number(row.acknowledged_at),
   resolvedAt: row.resolved_at === null ? null : Number(row.resolved_at),
   slaDueAt: Number(row.sla_due_at),
+  affectedCount: Number(row.affected_count),
   version: row.version,
 });
 
@@ -51,17 +55,22 @@ export const toRow = (incident: Incident, searchText: string): IncidentRow => ({
   sla_due_at: incident.slaDueAt,
   version: incident.version,
   search_text: searchText,
+  open_rank: openRank(incident.status),
+  urgency_rank: urgencyRank(incident.urgency),
+  affected_count: incident.affectedCount,
 });
 
 export interface IncidentFilter {
   limit: number;
-  beforeId?: string;
+  sort: IncidentSort;
+  /** The key of the last row already seen (from the cursor). */
+  after?: SortKey;
   status?: readonly string[];
   urgency?: readonly string[];
   category?: string;
   departmentId?: string;
   reporterId?: string;
-  /** Folded search words; each must appear in the incident's search text. */
+  /** Folded search words; each must begin a word of the incident's search text (search-condition.ts). */
   words?: readonly string[];
   /** Raw text that must appear as is (case aside) in the title, description or location. */
   literals?: readonly string[];
@@ -75,20 +84,40 @@ function scoped(db: Db, scope: IncidentScope) {
     // Staff without a department see nothing rather than everything unassigned.
     query = scope.departmentId === null ? query.where(sql<boolean>`1 = 0`) : query.where('department_id', '=', scope.departmentId);
   }
-  if (scope.kind === 'reporter') query = query.where('reporter_id', '=', scope.reporterId);
+  // A student's scope: what they reported or follow ("it affects me too", incident_followers).
+  // Written as one id set (each half served by its own index) rather than `reporter = ? OR id
+  // IN (…)`, which SQLite can only answer by reading the whole tenant.
+  if (scope.kind === 'reporter') {
+    query = query.where((eb) =>
+      eb(
+        'id',
+        'in',
+        eb
+          .selectFrom('incidents as reported')
+          .select('reported.id')
+          .where('reported.tenant_id', '=', scope.tenantId)
+          .where('reported.reporter_id', '=', scope.reporterId)
+          .unionAll(eb.selectFrom('incident_followers').select('incident_id as id').where('tenant_id', '=', scope.tenantId).where('user_id', '=', scope.reporterId)),
+      ),
+    );
+  }
   return query;
 }
 
 const INCIDENT_COLUMNS = [
   'id', 'tenant_id', 'category', 'title', 'description', 'urgency', 'status', 'location_code', 'location_text', 'lat', 'lng',
   'department_id', 'reporter_id', 'anonymous', 'created_at', 'updated_at', 'acknowledged_at', 'resolved_at', 'sla_due_at',
-  'version', 'search_text',
+  'version', 'search_text', 'open_rank', 'urgency_rank', 'affected_count',
 ] as const satisfies readonly (keyof IncidentRow)[];
 // Reporting is the hot write path: its insert is built once (see store/prepared.ts).
 const insertIncident = prepared((db, row: IncidentRow) => db.insertInto('incidents').values(row), INCIDENT_COLUMNS);
 
 export const incidentsRepository = {
-  insert: (db: Db, row: IncidentRow) => insertIncident(db, row),
+  /** Inserts a new incident and counts it (stats-rollup.ts), in the caller's transaction. */
+  insert: async (db: Db, row: IncidentRow) => {
+    await insertIncident(db, row);
+    await incidentStatsRollup.record(db, null, fromRow(row));
+  },
 
   findById: async (db: Db, tenantId: string, id: string) => {
     const row = await db.selectFrom('incidents').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
@@ -99,12 +128,17 @@ export const incidentsRepository = {
   findMany: async (db: Db, tenantId: string, ids: readonly string[]) =>
     (await db.selectFrom('incidents').selectAll().where('tenant_id', '=', tenantId).where('id', 'in', ids).execute()).map(fromRow),
 
-  /** Writes a changed incident if nobody else changed it first; false when the version moved. */
-  updateIfVersion: async (db: Db, incident: Incident, expectedVersion: number) => {
+  /**
+   * Writes a changed incident if nobody else changed it since `previous` was read; false when
+   * the version moved. Moves the stats counters from `previous` to `incident` in the same
+   * transaction (the version proves the stored row was `previous`).
+   */
+  updateIfVersion: async (db: Db, incident: Incident, previous: Incident) => {
     const result = await db
       .updateTable('incidents')
       .set({
         status: incident.status,
+        open_rank: openRank(incident.status),
         department_id: incident.departmentId,
         updated_at: incident.updatedAt,
         acknowledged_at: incident.acknowledgedAt,
@@ -113,30 +147,34 @@ export const incidentsRepository = {
       })
       .where('tenant_id', '=', incident.tenantId)
       .where('id', '=', incident.id)
-      .where('version', '=', expectedVersion)
+      .where('version', '=', previous.version)
       .executeTakeFirst();
-    return Number(result.numUpdatedRows) === 1;
+    if (Number(result.numUpdatedRows) !== 1) return false;
+    await incidentStatsRollup.record(db, previous, incident);
+    return true;
   },
 
-  /** Newest first (ids are time-ordered), within what the scope may see. */
+  /** In `filter.sort`'s order (list-order.ts), within what the scope may see. */
   list: async (db: Db, scope: IncidentScope, filter: IncidentFilter) => {
     let query = scoped(db, scope).selectAll();
-    if (filter.beforeId) query = query.where('id', '<', filter.beforeId);
-    if (filter.status?.length) query = query.where('status', 'in', filter.status);
-    if (filter.urgency?.length) query = query.where('urgency', 'in', filter.urgency);
-    if (filter.category) query = query.where('category', '=', filter.category);
+    const pinned = pinnedBy(filter);
+    const ref = filterColumns(db, scope.kind === 'reporter' || filter.reporterId !== undefined);
+    // Statuses on one side of open/closed fix open_rank, which leads the order indexes.
+    if (pinned.openRank !== undefined) query = query.where(ref('open_rank'), '=', pinned.openRank);
+    if (filter.status?.length && !pinned.wholeSide) query = query.where(ref('status'), 'in', filter.status);
+    if (pinned.urgencyRank !== undefined) query = query.where(ref('urgency_rank'), '=', pinned.urgencyRank);
+    else if (filter.urgency?.length) query = query.where(ref('urgency'), 'in', filter.urgency);
+    if (filter.category) query = query.where(ref('category'), '=', filter.category);
     if (filter.departmentId) query = query.where('department_id', '=', filter.departmentId);
     if (filter.reporterId) query = query.where('reporter_id', '=', filter.reporterId);
-    for (const word of filter.words ?? []) {
-      query = query.where(sql<boolean>`search_text like ${`%${escapeLike(word)}%`} escape '\\'`);
-    }
+    if (filter.words?.length) query = query.where(await matchesSearch(db, scope.tenantId, filter.words));
     for (const literal of filter.literals ?? []) {
       const pattern = `%${escapeLike(literal)}%`;
       query = query.where(
         sql<boolean>`(lower(title) like lower(${pattern}) escape '\\' or lower(description) like lower(${pattern}) escape '\\' or lower(coalesce(location_text, '')) like lower(${pattern}) escape '\\' or lower(coalesce(location_code, '')) like lower(${pattern}) escape '\\')`,
       );
     }
-    return (await query.orderBy('id', 'desc').limit(filter.limit + 1).execute()).map(fromRow);
+    return (await inOrder(query, filter.sort, filter.after, pinned.columns, ref).limit(filter.limit + 1).execute()).map(fromRow);
   },
 
   /** Open incidents of a category reported since `since`: candidates for duplicates. */
@@ -153,35 +191,6 @@ export const incidentsRepository = {
         .limit(500)
         .execute()
     ).map(fromRow),
-
-  stats: async (db: Db, scope: IncidentScope, now: number) => {
-    const groups = await Promise.all(
-      (['status', 'category', 'urgency', 'department_id'] as const).map((column) =>
-        scoped(db, scope)
-          .select([column, (eb) => eb.fn.countAll<number>().as('n')])
-          .groupBy(column)
-          .execute()
-          .then((rows) => Object.fromEntries(rows.map((row) => [String(row[column] ?? 'unassigned'), Number(row.n)]))),
-      ),
-    );
-    const times = await scoped(db, scope)
-      .select([
-        sql<number | string | null>`avg(acknowledged_at - created_at)`.as('mtta'),
-        sql<number | string | null>`avg(resolved_at - created_at)`.as('mttr'),
-        sql<number | string>`sum(case when (acknowledged_at is null and sla_due_at < ${now}) or acknowledged_at > sla_due_at then 1 else 0 end)`.as('breaches'),
-      ])
-      .executeTakeFirstOrThrow();
-    const seconds = (value: number | string | null) => (value === null ? null : Math.round(Number(value)) / 1000);
-    return {
-      byStatus: groups[0]!,
-      byCategory: groups[1]!,
-      byUrgency: groups[2]!,
-      byDepartment: groups[3]!,
-      mttaSeconds: seconds(times.mtta),
-      mttrSeconds: seconds(times.mttr),
-      slaBreaches: Number(times.breaches ?? 0),
-    };
-  },
 };
 
 /** How long an Idempotency-Key answers with its first incident. */

@@ -1,5 +1,6 @@
 import { DomainError, validationError } from '@alertautec/core';
 import {
+  AffectedAnswer,
   AssignDepartmentBody,
   AttachmentParams,
   AttachmentSchema,
@@ -12,6 +13,7 @@ import {
   IncidentListQuery,
   IncidentPreview,
   IncidentSchema,
+  StatsQuery,
   StatsSchema,
   UpdateStatusBody,
   page,
@@ -147,6 +149,22 @@ export function incidentsRoutes(app: App, incidents: IncidentsService, attachmen
     async (request, reply) => reply.code(201).send(await incidents.comment(userOf(request), request.params.id, request.body)),
   );
 
+  app.post(
+    '/api/incidents/:id/affected',
+    {
+      schema: {
+        tags,
+        security,
+        summary: '“It affects me too” (students): follow an open incident instead of reporting it again',
+        description:
+          'For an open incident of the tenant (as a preview’s possible duplicates offer them): the student follows it (its public view, its notifications) and its affectedCount goes up by one, once per student; saying it again answers the same count. 409 `incident_not_open` once resolved, closed or rejected.',
+        params: IdParams,
+        response: { 200: AffectedAnswer, ...problems(401, 403, 404, 409) },
+      },
+    },
+    async (request) => incidents.affected(userOf(request), request.params.id),
+  );
+
   app.put(
     '/api/incidents/:id/department',
     {
@@ -241,7 +259,15 @@ export function incidentsRoutes(app: App, incidents: IncidentsService, attachmen
 
   app.get(
     '/api/stats',
-    { schema: { tags, security, summary: 'Counts, MTTA/MTTR and SLA breaches over what the caller may see', response: { 200: StatsSchema, ...problems(401) } } },
-    async (request) => incidents.stats(userOf(request)),
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Counts, MTTA/MTTR and SLA breaches over what the caller may see, of incidents created in [from, to)',
+        querystring: StatsQuery,
+        response: { 200: StatsSchema, ...problems(401) },
+      },
+    },
+    async (request) => incidents.stats(userOf(request), request.query),
   );
 }

@@ -1,20 +1,27 @@
 import { createHash } from 'node:crypto';
 import {
+  DEFAULT_INCIDENT_SORT,
   DUPLICATE_WINDOW_MS,
   DomainError,
+  actedAs,
   applyTransition,
+  assertReasonGiven,
   assertRoleMayMove,
   assertCan,
   canSeeIncident,
   canSeeInternal,
+  canSeeReporterName,
   commentAddedEvent,
   departmentAssignedEvent,
   distanceMeters,
   eventForViewer,
   forbidden,
   foldText,
+  incidentAffectedEvent,
   incidentCreatedEvent,
   incidentScope,
+  joinAsAffected,
+  seesOwnReports,
   isPossibleDuplicate,
   notFound,
   stampedEvent,
@@ -26,17 +33,22 @@ import {
   type SlaPolicy,
   type UserActor,
 } from '@alertautec/core';
-import type { CommentBody, CreateIncidentBody, IncidentListQuery, UpdateStatusBody } from '@alertautec/core/schemas';
+import type { CommentBody, CreateIncidentBody, IncidentListQuery, StatsQuery, UpdateStatusBody } from '@alertautec/core/schemas';
 import { newId, type Clock } from '../adapters.js';
 import { presentDepartment } from '../catalog/presenter.js';
 import type { CatalogCache } from '../catalog/snapshot.js';
 import { departmentsRepository } from '../catalog/repository.js';
 import { appendEvent, eventLog } from '../events/log.js';
+import { periodOf } from '../http/period.js';
 import type { LogCommitted } from '../events/signal.js';
-import { decodeCursor, isString, pageOf } from '../store/pagination.js';
+import { pageOf } from '../store/pagination.js';
 import { isUniqueViolation, type Db } from '../store/executor.js';
 import type { Write } from '../store/group-commit.js';
+import { usersRepository } from '../users/repository.js';
 import { draftIncident } from './draft.js';
+import { followersRepository } from './followers-repository.js';
+import { incidentStats } from './stats.js';
+import { cursorKey, keyFromCursor } from './list-order.js';
 import { presentDuplicate, presentIncident } from './presenter.js';
 import { IDEMPOTENCY_WINDOW_MS, idempotencyRepository, incidentsRepository, toRow } from './repository.js';
 
@@ -63,7 +75,12 @@ export function createIncidentsService({ db, write, clock, sla, catalog, committ
   /** The incident if this actor may see it; otherwise 404, never 403 (existence does not leak). */
   async function findVisible(actor: UserActor, id: string): Promise<Incident> {
     const incident = await incidentsRepository.findById(db, actor.tenantId, id);
-    if (!incident || !canSeeIncident(actor, incident)) throw notFound('Incident');
+    if (!incident || !canSeeIncident(actor, incident)) {
+      // A student also sees what they follow (read only when it is the question).
+      const follows =
+        incident !== undefined && seesOwnReports(actor) && (await followersRepository.follows(db, actor.tenantId, incident.id, actor.userId));
+      if (!incident || !follows || !canSeeIncident(actor, { ...incident, followerIds: [actor.userId] })) throw notFound('Incident');
+    }
     return incident;
   }
 
@@ -87,7 +104,7 @@ export function createIncidentsService({ db, write, clock, sla, catalog, committ
       const change = decide(incident, now);
       if (!change) return incident;
       const written = await write(async (trx) => {
-        if (!(await incidentsRepository.updateIfVersion(trx, change.next, incident.version))) return false;
+        if (!(await incidentsRepository.updateIfVersion(trx, change.next, incident))) return false;
         await appendEvent(trx, actor.tenantId, change.event, now);
         return true;
       });
@@ -102,6 +119,7 @@ export function createIncidentsService({ db, write, clock, sla, catalog, committ
 
   async function list(actor: UserActor, query: IncidentListQuery & { departmentId?: string }) {
     const limit = query.limit ?? 50;
+    const sort = query.sort ?? DEFAULT_INCIDENT_SORT;
     // Words are matched folded (accents and case ignored). Tokens with LIKE metacharacters or
     // made only of punctuation, which folding would erase, must also appear literally.
     const tokens = query.q ? query.q.split(/\s+/).filter(Boolean) : [];
@@ -109,7 +127,8 @@ export function createIncidentsService({ db, write, clock, sla, catalog, committ
     const literals = tokens.filter((token) => /[%_]/.test(token) || foldText(token) === '');
     const rows = await incidentsRepository.list(db, incidentScope(actor), {
       limit,
-      beforeId: decodeCursor(query.cursor, isString),
+      sort,
+      after: keyFromCursor(sort, query.cursor),
       status: query.status,
       urgency: query.urgency,
       category: query.category,
@@ -118,7 +137,7 @@ export function createIncidentsService({ db, write, clock, sla, catalog, committ
       words,
       literals,
     });
-    return pageOf(rows, limit, (incident) => presentIncident(incident, actor), (incident) => incident.id);
+    return pageOf(rows, limit, (incident) => presentIncident(incident, actor), (incident) => cursorKey(sort, incident));
   }
 
   return {
@@ -194,7 +213,13 @@ export function createIncidentsService({ db, write, clock, sla, catalog, committ
       return list(actor, { ...query, departmentId });
     },
 
-    get: async (actor: UserActor, id: string) => presentIncident(await findVisible(actor, id), actor),
+    async get(actor: UserActor, id: string) {
+      const incident = await findVisible(actor, id);
+      const view = presentIncident(incident, actor);
+      if (!incident.reporterId || !canSeeReporterName(actor, incident)) return view;
+      const reporter = await usersRepository.findById(db, actor.tenantId, incident.reporterId);
+      return { ...view, reporterName: reporter?.name ?? null };
+    },
 
     async changeStatus(actor: UserActor, id: string, body: UpdateStatusBody, ifMatch: number | undefined) {
       if (ifMatch !== undefined && body.version !== undefined && ifMatch !== body.version) {
@@ -207,9 +232,12 @@ export function createIncidentsService({ db, write, clock, sla, catalog, committ
         ifMatch ?? body.version,
         (incident, now) => {
           const changed = applyTransition(actor, incident, body.status, now);
-          return { next: changed, event: statusChangeEvent(incident, changed, actor.userId, note) };
+          return { next: changed, event: actedAs(statusChangeEvent(incident, changed, actor.userId, note), actor.role) };
         },
-        (incident) => assertRoleMayMove(actor, incident, body.status),
+        (incident) => {
+          assertRoleMayMove(actor, incident, body.status);
+          assertReasonGiven(actor, incident, body.status, note);
+        },
       );
       return presentIncident(next, actor);
     },
@@ -236,7 +264,7 @@ export function createIncidentsService({ db, write, clock, sla, catalog, committ
       const internal = body.internal ?? false;
       const incident = await findVisible(actor, id); // 404 before 403: existence does not leak
       if (internal && !canSeeInternal(actor)) throw forbidden('Students cannot write internal comments.', 'internal_comment_not_allowed');
-      const event = commentAddedEvent(incident.id, newId(), actor.userId, cleanText(body.text), internal);
+      const event = actedAs(commentAddedEvent(incident.id, newId(), actor.userId, cleanText(body.text), internal), actor.role);
       const now = clock.now();
       const seq = await write((trx) => appendEvent(trx, actor.tenantId, event, now));
       committed(actor.tenantId);
@@ -253,7 +281,30 @@ export function createIncidentsService({ db, write, clock, sla, catalog, committ
       };
     },
 
-    stats: (actor: UserActor) => incidentsRepository.stats(db, incidentScope(actor), clock.now()),
+    /**
+     * "It affects me too" (docs/incidents.md): the student follows the incident and its
+     * affected count goes up by one, with an IncidentAffected event, in one transaction.
+     * Saying it again changes nothing and answers the same count. The version does not move:
+     * a count is not a change anyone working the incident must reload for.
+     */
+    async affected(actor: UserActor, id: string): Promise<{ affectedCount: number }> {
+      // Any open incident of the tenant: the preview offers them whoever reported them.
+      const incident = await incidentsRepository.findById(db, actor.tenantId, id);
+      if (!incident) throw notFound('Incident');
+      if (joinAsAffected(actor, incident) === 'reporter') return { affectedCount: incident.affectedCount };
+      const now = clock.now();
+      const joined = await write(async (trx) => {
+        if (!(await followersRepository.follow(trx, { tenant_id: actor.tenantId, incident_id: id, user_id: actor.userId, created_at: now }))) return null;
+        const affectedCount = await followersRepository.countOneMore(trx, actor.tenantId, id);
+        await appendEvent(trx, actor.tenantId, incidentAffectedEvent(id, actor.userId, affectedCount), now);
+        return affectedCount;
+      });
+      if (joined === null) return { affectedCount: (await incidentsRepository.findById(db, actor.tenantId, id))?.affectedCount ?? incident.affectedCount };
+      committed(actor.tenantId);
+      return { affectedCount: joined };
+    },
+
+    stats: (actor: UserActor, query: StatsQuery) => incidentStats(db, incidentScope(actor), periodOf(query), clock.now()),
 
     findVisible,
   };

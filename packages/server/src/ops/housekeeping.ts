@@ -6,6 +6,7 @@ import { refreshTokenRepository } from '../auth/refresh-token-repository.js';
 import { IDEMPOTENCY_WINDOW_MS, idempotencyRepository } from '../incidents/repository.js';
 import { PUBLISHED_MESSAGE_KEEP_MS } from '../realtime/publisher.js';
 import { realtimeMessagesRepository } from '../realtime/messages-repository.js';
+import { refreshPlannerStatistics, type DialectName } from '../store/db.js';
 import type { Db } from '../store/executor.js';
 import { defineJob, jobRepository, type ScheduledPayload } from '../workers/index.js';
 
@@ -27,10 +28,14 @@ export async function sweepExpired(db: Db, now: number): Promise<void> {
   await jobRepository.removeFinishedBefore(db, now - JOB_HISTORY_MS);
 }
 
-export const housekeepingJob = (deps: { db: Db; clock: Clock }) =>
+export const housekeepingJob = (deps: { db: Db; clock: Clock; dialect: DialectName }) =>
   defineJob<ScheduledPayload>({
     kind: 'housekeeping',
     cron: '7 * * * *',
     maxAttempts: 3,
-    handler: () => sweepExpired(deps.db, deps.clock.now()),
+    handler: async () => {
+      await sweepExpired(deps.db, deps.clock.now());
+      // Statistics drift as incidents grow: keep SQLite's planner informed (see store/db.ts).
+      if (deps.dialect === 'sqlite') await refreshPlannerStatistics(deps.db);
+    },
   });

@@ -100,6 +100,51 @@ export interface IncidentsTable {
   version: number;
   /** Accent- and case-folded title, description and place, for `q` search. */
   search_text: string;
+  /** 0 while open (pending, in_progress, escalated), 1 after; kept with `status` (list orders, migration 0013). */
+  open_rank: number;
+  /** 0 for critical up to 3 for low; kept with `urgency` (list orders, migration 0013). */
+  urgency_rank: number;
+  /** The reporter plus every student who follows the incident (migration 0016). */
+  affected_count: number;
+}
+
+/** Students who said an incident affects them too (migration 0016). */
+export interface IncidentFollowersTable {
+  tenant_id: string;
+  incident_id: string;
+  user_id: string;
+  created_at: number;
+}
+
+/**
+ * Incident counters per (tenant, time bucket, department, category), kept in the transaction
+ * of every incident write (incidents/stats-rollup.ts; docs/incidents.md "Statistics").
+ * `span_days` 0 is all time (bucket 0), 1 a UTC day, 32 a block of 32 UTC days; `bucket` =
+ * created_at div span. `department_id` '' stands for none.
+ */
+export interface IncidentStatsTable {
+  tenant_id: string;
+  span_days: number;
+  bucket: number;
+  department_id: string;
+  category: string;
+  incidents: number;
+  status_pending: number;
+  status_in_progress: number;
+  status_escalated: number;
+  status_resolved: number;
+  status_closed: number;
+  status_rejected: number;
+  urgency_low: number;
+  urgency_medium: number;
+  urgency_high: number;
+  urgency_critical: number;
+  acknowledged: number;
+  acknowledge_ms: number;
+  resolved: number;
+  resolve_ms: number;
+  unacknowledged: number;
+  late_acknowledged: number;
 }
 
 export interface LogHeadsTable {
@@ -334,6 +379,8 @@ export interface Database {
   login_throttle: LoginThrottleTable;
   realtime_messages: RealtimeMessagesTable;
   incidents: IncidentsTable;
+  incident_followers: IncidentFollowersTable;
+  incident_stats: IncidentStatsTable;
   log_heads: LogHeadsTable;
   incident_events: IncidentEventsTable;
   attachments: AttachmentsTable;

@@ -73,7 +73,7 @@ await describeEachDatabase('incident lists', (dialect) => {
       assert.equal(created.status, 201, created.text);
       let incident = created.body as Incident;
       for (const status of seed.moves ?? []) {
-        const moved = await t.request('PATCH', `/api/incidents/${incident.id}`, { token: admin, body: { status } });
+        const moved = await t.request('PATCH', `/api/incidents/${incident.id}`, { token: admin, body: { status, note: 'Motivo de la prueba' } });
         assert.equal(moved.status, 200, moved.text);
         incident = moved.body;
       }

@@ -40,7 +40,7 @@ await describeEachDatabase('GET /api/stats', (dialect) => {
   }
 
   async function move(name: string, token: string, status: string) {
-    const moved = await t.request('PATCH', `/api/incidents/${ids[name]}`, { token, body: { status } });
+    const moved = await t.request('PATCH', `/api/incidents/${ids[name]}`, { token, body: { status, note: 'Motivo de la prueba' } });
     assert.equal(moved.status, 200, moved.text);
   }
 

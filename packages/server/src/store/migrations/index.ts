@@ -8,6 +8,12 @@ import * as workers from './0006-workers.js';
 import * as notifications from './0007-notifications.js';
 import * as escalation from './0008-escalation.js';
 import * as reports from './0009-reports.js';
+import * as incidentReports from './0010-incident-reports.js';
+import * as reportFacts from './0011-report-facts.js';
+import * as search from './0012-search.js';
+import * as listOrders from './0013-list-orders.js';
+import * as incidentStats from './0014-incident-stats.js';
+import * as affected from './0016-affected.js';
 
 /** Every migration, in order. Bundled in code so a build carries its schema with it. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +26,10 @@ export const migrations: Record<string, Migration> = {
   '0007-notifications': notifications,
   '0008-escalation': escalation,
   '0009-reports': reports,
+  '0010-incident-reports': incidentReports,
+  '0011-report-facts': reportFacts,
+  '0012-search': search,
+  '0013-list-orders': listOrders,
+  '0014-incident-stats': incidentStats,
+  '0016-affected': affected,
 };

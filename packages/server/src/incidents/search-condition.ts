@@ -1,0 +1,81 @@
+import { PostgresAdapter, sql, type RawBuilder, type SqlBool } from 'kysely';
+import type { Db } from '../store/executor.js';
+
+/**
+ * The `q` predicate (docs/incidents.md, "Text search"): every word must begin one of the
+ * words of the incident's `search_text` (title, description and place, folded by
+ * `foldText`: lower case, no accents, punctuation turned into spaces). Served by an index on
+ * both stores (migration 0012): SQLite's FTS5 table `incidents_search`, PostgreSQL's GIN
+ * index `incidents_search` over the words as a tsvector. Both split `search_text` on spaces
+ * only, so they see the same words and answer the same.
+ */
+
+/**
+ * Words longer than this are indexed on PostgreSQL by their first SEARCH_WORD_MAX characters
+ * (a tsvector word may not exceed 2 KB); query words are cut the same way on both stores.
+ */
+export const SEARCH_WORD_MAX = 64;
+
+/**
+ * The words of `search_text` as PostgreSQL indexes them. Must stay exactly the expression of
+ * the index made by migration 0012: PostgreSQL uses an expression index only for the same
+ * expression.
+ */
+export const POSTGRES_SEARCH_WORDS = String.raw`array_to_tsvector(string_to_array(regexp_replace(incidents.search_text, '(\S{64})\S+', '\1', 'g'), ' '))`;
+
+/** Query words as the index compares them: cut to SEARCH_WORD_MAX, empty and repeated ones dropped. */
+export function searchTerms(words: readonly string[]): string[] {
+  return [...new Set(words.map((word) => [...word.trim()].slice(0, SEARCH_WORD_MAX).join('')).filter(Boolean))];
+}
+
+// Every word is quoted, so nothing in it is query syntax (AND, NEAR, *, -, quotes).
+const fts5Prefix = (term: string) => `"${term.replace(/"/g, '""')}"*`;
+const tsqueryPrefix = (term: string) => `'${term.replace(/\\/g, '\\\\').replace(/'/g, "''")}':*`;
+const escapeLike = (value: string) => value.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** The rule answered from the index: the incidents the FTS5 table or the GIN index name. */
+export function indexedMatch(db: Db, terms: readonly string[]): RawBuilder<SqlBool> {
+  if (db.getExecutor().adapter instanceof PostgresAdapter) {
+    return sql<SqlBool>`${sql.raw(POSTGRES_SEARCH_WORDS)} @@ ${terms.map(tsqueryPrefix).join(' & ')}::tsquery`;
+  }
+  return sql<SqlBool>`incidents.id in (select incident_id from incidents_search where incidents_search match ${terms.map(fts5Prefix).join(' ')})`;
+}
+
+/**
+ * The same rule checked on each row read: " word" appears in " " + search_text (its words
+ * are separated by single spaces). Cheap per row; right when the query walks an order
+ * index and most rows it reads match.
+ */
+export function wordStartMatch(terms: readonly string[], searchText: RawBuilder<string> = sql<string>`incidents.search_text`): RawBuilder<SqlBool> {
+  return sql<SqlBool>`(${sql.join(
+    terms.map((term) => sql`(' ' || ${searchText}) like ${`% ${escapeLike(term)}%`} escape '\\'`),
+    sql` and `,
+  )})`;
+}
+
+/** How many of a tenant's newest incidents SQLite looks at to tell a common search from a rare one. */
+const SAMPLE_ROWS = 1000;
+/** Matches in that sample from which the words count as common (0.5 %). */
+const COMMON_MATCHES = 5;
+
+/**
+ * A condition on `incidents` for the folded `words` of `q` (no words: true).
+ *
+ * PostgreSQL's planner knows from its statistics how common the words are and chooses
+ * between the GIN index and the order index by itself. SQLite's cannot (it has no figures
+ * for a MATCH), and the index is the wrong way for common words: the list wants the first
+ * page of matches in its order, which walking the order index and checking each row finds
+ * after a few reads, while reading every match from the index and sorting them costs as
+ * many steps as there are matches. So SQLite first counts matches among the tenant's
+ * newest SAMPLE_ROWS incidents: common words are checked row by row, rare ones come from
+ * the index (there are then at most about 0.5 % of the incidents to sort).
+ */
+export async function matchesSearch(db: Db, tenantId: string, words: readonly string[]): Promise<RawBuilder<SqlBool>> {
+  const terms = searchTerms(words);
+  if (terms.length === 0) return sql<SqlBool>`1 = 1`;
+  if (db.getExecutor().adapter instanceof PostgresAdapter) return indexedMatch(db, terms);
+  const { rows } = await sql<{ n: number }>`select count(*) as n from (
+      select search_text from incidents where tenant_id = ${tenantId} order by id desc limit ${SAMPLE_ROWS}
+    ) as recent where ${wordStartMatch(terms, sql<string>`recent.search_text`)}`.execute(db);
+  return Number(rows[0]?.n ?? 0) >= COMMON_MATCHES ? wordStartMatch(terms) : indexedMatch(db, terms);
+}
