@@ -89,7 +89,7 @@ interface LocalSubscription extends Subscription {
 }
 
 const OPEN = 1;
-const INCIDENT_EVENT = /^(IncidentCreated|IncidentStatusChanged|CommentAdded|DepartmentAssigned|AttachmentAdded|IncidentEscalated)$/;
+const INCIDENT_EVENT = /^(IncidentCreated|IncidentStatusChanged|CommentAdded|DepartmentAssigned|AttachmentAdded|IncidentEscalated|IncidentAffected)$/;
 
 export class RealtimeClient {
   private socket: SocketLike | undefined;

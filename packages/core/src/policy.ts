@@ -1,4 +1,4 @@
-import { forbidden } from './errors.js';
+import { forbidden, validationError } from './errors.js';
 import type { Actor, ApiKeyScope, Role } from './roles.js';
 
 /**
@@ -57,4 +57,38 @@ export function roleMayHaveDepartment(role: Role): boolean {
 /** The role that runs a tenant; a tenant always keeps one active account with it. */
 export function isAdminRole(role: Role): boolean {
   return role === 'admin';
+}
+
+/** What decides an account's powers: its role and whether it is disabled. */
+export interface AccountStanding {
+  role: Role;
+  disabled: boolean;
+}
+
+/** Whether a change takes admin powers away from an account that had them (demoted, or disabled). */
+export function losesAdminPowers(before: AccountStanding, after: AccountStanding): boolean {
+  return isAdminRole(before.role) && !before.disabled && (!isAdminRole(after.role) || after.disabled);
+}
+
+/**
+ * An admin never takes their own admin powers away (disabling or demoting themself): one slip
+ * would lock them out, so another admin must do it. `403 cannot_modify_self`.
+ */
+export function assertNotLockingOutSelf(actor: Actor, userId: string, before: AccountStanding, after: AccountStanding): void {
+  if (actor.kind === 'user' && actor.userId === userId && losesAdminPowers(before, after)) {
+    throw forbidden('You cannot disable your own account or change your own role; ask another admin.', 'cannot_modify_self');
+  }
+}
+
+/**
+ * A role and a department are checked together: staff need one (`400 department_required`),
+ * students may not have one (`400 department_not_allowed`); authorities and admins may.
+ */
+export function assertDepartmentFitsRole(role: Role, departmentId: string | null): void {
+  if (roleNeedsDepartment(role) && !departmentId) {
+    throw validationError('Staff accounts need a department.', [{ path: '/departmentId', message: 'is required for staff' }], 'department_required');
+  }
+  if (!roleMayHaveDepartment(role) && departmentId) {
+    throw validationError('Students do not belong to a department.', [{ path: '/departmentId', message: 'must be null for students' }], 'department_not_allowed');
+  }
 }

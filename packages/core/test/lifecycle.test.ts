@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DomainError } from '../src/errors.js';
-import { allowedTransitions, applyTransition, canTransition, isAllowedByGraph, TRANSITIONS } from '../src/incidents/lifecycle.js';
+import { allowedTransitions, applyTransition, assertReasonGiven, canTransition, isAllowedByGraph, isFinalStatus, reasonRequired, TRANSITIONS } from '../src/incidents/lifecycle.js';
 import { STATUSES, type Incident, type Status } from '../src/incidents/model.js';
 import type { Role, UserActor } from '../src/roles.js';
 
@@ -71,6 +71,7 @@ const incident = (status: Status, extra: Partial<Incident> = {}): Incident => ({
   acknowledgedAt: status === 'pending' ? null : T0 + 1000,
   resolvedAt: status === 'resolved' || status === 'closed' ? T0 + 2000 : null,
   slaDueAt: T0 + 3_600_000,
+  affectedCount: 1,
   version: 3,
   ...extra,
 });
@@ -191,5 +192,37 @@ describe('applyTransition', () => {
     const before = incident('in_progress', { version: 17 });
     const after = applyTransition(ACTORS.staffOwn, before, 'resolved', now);
     assert.deepEqual(after, { ...before, status: 'resolved', updatedAt: now, resolvedAt: now, version: 18 });
+  });
+});
+
+describe('decisions that need a reason', () => {
+  const at = (status: Status) => ({ status, reporterId: 'u-reporter', tenantId: 't1', departmentId: 'd-infra' });
+
+  it('rejecting always, and reopening only when the student reporter does it', () => {
+    for (const who of WHO) {
+      assert.equal(reasonRequired(ACTORS[who], at('pending'), 'rejected'), true, who);
+      assert.equal(reasonRequired(ACTORS[who], at('resolved'), 'in_progress'), who === 'reporter' || who === 'otherStudent', who);
+      assert.equal(reasonRequired(ACTORS[who], at('resolved'), 'closed'), false, who);
+      assert.equal(reasonRequired(ACTORS[who], at('pending'), 'in_progress'), false, who);
+    }
+  });
+
+  it('refuses an empty or blank note with reason_required, only for moves the actor may make', () => {
+    for (const note of [undefined, '', '  \n ']) {
+      assert.throws(
+        () => assertReasonGiven(ACTORS.authority, at('pending'), 'rejected', note),
+        (error: unknown) => error instanceof DomainError && error.code === 'reason_required' && error.kind === 'validation',
+      );
+      assert.throws(() => assertReasonGiven(ACTORS.reporter, at('resolved'), 'in_progress', note), /reason/);
+    }
+    assert.doesNotThrow(() => assertReasonGiven(ACTORS.authority, at('pending'), 'rejected', 'Duplicado'));
+    assert.doesNotThrow(() => assertReasonGiven(ACTORS.staffOwn, at('resolved'), 'in_progress', undefined));
+    // The role's or the graph's refusal is left to their own checks.
+    assert.doesNotThrow(() => assertReasonGiven(ACTORS.staffOwn, at('pending'), 'rejected', undefined));
+    assert.doesNotThrow(() => assertReasonGiven(ACTORS.otherStudent, at('resolved'), 'in_progress', undefined));
+  });
+
+  it('knows which statuses are final', () => {
+    assert.deepEqual(STATUSES.filter(isFinalStatus), ['closed', 'rejected']);
   });
 });

@@ -24,7 +24,11 @@ const resolver = (groups: Partial<Record<RecipientSelector['group'], Resolved>>)
 describe('notification rules', () => {
   it('a reporter’s comment goes to the department staff; a staff comment to the reporter; internal comments to no student', () => {
     assert.deepEqual(selectRecipients(comment('student-1', false), { incident, rules }).map((s) => s.selector), [{ group: 'department_staff', departmentId: 'd1' }]);
-    assert.deepEqual(selectRecipients(comment('staff-1', false), { incident, rules }).map((s) => s.selector), [{ group: 'user', userId: 'student-1', as: 'reporter' }]);
+    assert.deepEqual(selectRecipients(comment('staff-1', false), { incident, rules }).map((s) => s.selector), [
+      { group: 'user', userId: 'student-1', as: 'reporter' },
+      // Those it affects too ("it affects me too") are told what the reporter is told.
+      { group: 'followers', incidentId: 'i1' },
+    ]);
     assert.deepEqual(selectRecipients(comment('staff-1', true), { incident, rules }), []);
   });
 

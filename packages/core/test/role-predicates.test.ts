@@ -39,6 +39,7 @@ const incident = (extra: Partial<Incident> = {}): Incident => ({
   acknowledgedAt: null,
   resolvedAt: null,
   slaDueAt: T0 + 3_600_000,
+  affectedCount: 1,
   version: 1,
   ...extra,
 });

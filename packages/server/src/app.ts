@@ -23,6 +23,7 @@ import { schemaCompilers } from './http/validation.js';
 import { registerWeb, sendWebPage, wantsWebPage } from './http/web.js';
 import { recordHttpMetrics } from './ops/metrics.js';
 import { opsRoutes } from './ops/routes.js';
+import { publicConfigRoutes } from './public-config/routes.js';
 import { defaultWebDir, type System } from './system.js';
 import { incidentsRoutes } from './incidents/routes.js';
 import { realtimeRoutes } from './realtime/routes.js';
@@ -109,6 +110,7 @@ export async function buildApp(system: System): Promise<App> {
   opsRoutes(app, { store: system.store, metrics, metricsAllowLoopback: config.metricsAllowLoopback });
   if (api) {
     openApiRoute(app);
+    publicConfigRoutes(app, config);
     app.get('/.well-known/jwks.json', { schema: { tags: ['auth'], summary: 'Keys that verify access tokens' } }, async () => system.keys.jwks);
     authRoutes(app, services.auth, { loginRateLimit: config.loginRateLimit, loginThrottle: services.loginThrottle, refreshCookie: refreshCookieSettings(config) });
     usersRoutes(app, services.users);

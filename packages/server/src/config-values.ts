@@ -161,3 +161,17 @@ export function minutes(env: Env, name: string, fallbackSeconds: number): number
   if (value <= 0 || value > 100_000) throw new ConfigError(name, `must be more than 0 and at most 100000 minutes, got ${value}`);
   return value * 60;
 }
+
+/**
+ * EMERGENCY_PHONE: the campus emergency number, as people dial it (`+51 1 555 0100`, `105`):
+ * digits, an optional leading `+`, spaces, dashes and parentheses.
+ */
+export function emergencyPhone(env: Env): string | null {
+  const raw = env.EMERGENCY_PHONE?.trim();
+  if (!raw) return null;
+  const digits = raw.replace(/\D/g, '').length;
+  if (!/^\+?[0-9( ][0-9 ()-]*$/.test(raw) || digits < 3 || digits > 15 || raw.length > 32) {
+    throw new ConfigError('EMERGENCY_PHONE', `must be a phone number such as +51 1 555 0100 or 105 (digits, spaces, "-", "(", ")", an optional leading "+"), got "${raw}"`);
+  }
+  return raw;
+}

@@ -3,11 +3,12 @@
 import { isIP } from 'node:net';
 import { Cron } from 'croner';
 import path from 'node:path';
-import { DEFAULT_SLA, type SlaPolicy } from '@alertautec/core';
+import { DEFAULT_SLA, DEMO_EMERGENCY_PHONE, type SlaPolicy } from '@alertautec/core';
 import {
   ConfigError,
   databaseSchema,
   databaseUrl,
+  emergencyPhone,
   flag,
   integer,
   mailFrom,
@@ -68,6 +69,8 @@ export interface Config {
   attachmentMaxBytes: number;
   /** Seconds each urgency may wait to be acknowledged (fractions allowed, for drills and tests). */
   sla: SlaPolicy;
+  /** EMERGENCY_PHONE: the campus emergency number shown for critical reports (the demo campus has one). */
+  emergencyPhone: string | null;
   webDir: string | null;
   /** Where people reach the app (e.g. https://alertas.example.edu); https makes cookies Secure. */
   publicUrl: string | null;
@@ -264,6 +267,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       medium: minutes(env, 'SLA_MEDIUM_MINUTES', DEFAULT_SLA.medium),
       low: minutes(env, 'SLA_LOW_MINUTES', DEFAULT_SLA.low),
     },
+    emergencyPhone: emergencyPhone(env) ?? (demo ? DEMO_EMERGENCY_PHONE : null),
     webDir: webDir ? path.resolve(cwd, webDir) : null,
     publicUrl: publicUrl(env),
     linkBaseUrl: publicUrl(env) ?? 'http://localhost:3000',

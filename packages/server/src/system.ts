@@ -34,6 +34,7 @@ import { bootstrap, type BootstrapResult } from './tenants/bootstrap.js';
 import { createActiveUsers } from './users/active-users.js';
 import { createUsersService } from './users/service.js';
 import { createReportsService } from './reports/service.js';
+import { createIncidentReports } from './reports/incident-reports.js';
 import { JOB_CHANNEL, createWorkerRuntime, type JobDefinition, type WorkerRuntime } from './workers/index.js';
 
 /**
@@ -105,6 +106,7 @@ function createServices(deps: ServiceDeps) {
     escalationPolicy: createEscalationPolicyService(deps),
     attachments: createAttachmentsService({ ...deps, blobs, incidents, maxBytes: config.attachmentMaxBytes, committed }),
     reports: createReportsService({ ...deps, blobs, timeZone: config.timeZone, wake: () => notices.notify(JOB_CHANNEL, 'report.generate') }),
+    blobs,
   };
 }
 
@@ -116,7 +118,8 @@ export async function createSystem(config: Config, options: SystemOptions = {}):
   const onError = (error: unknown) => log.error({ err: error }, 'background work failed');
   const schema = options.databaseSchema ?? config.databaseSchema ?? undefined;
   const onConnectionError = (error: unknown) => log.warn({ err: error }, 'database connection lost; a new one is opened when needed');
-  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, schema, onConnectionError });
+  const migrationLog = (fields: Record<string, unknown>, message: string) => log.info(fields, message);
+  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, schema, onConnectionError, log: migrationLog });
   const notices = config.databaseUrl
     ? createPostgresNotices({ connectionString: config.databaseUrl, prefix: `alertautec_${schema ? `${schema}_` : ''}`, channels: [LOG_CHANNEL, PUBLISH_CHANNEL, USER_CHANNEL, SESSION_CHANNEL, JOB_CHANNEL, NOTIFICATION_CHANNEL], onError, applicationName: postgresApplicationName(schema) })
     : createLocalNotices();
@@ -161,6 +164,17 @@ export async function createSystem(config: Config, options: SystemOptions = {}):
     const publisher = createPublisher({ db: store.db, clock, notices, registry, metrics: realtimeMetrics, onError });
     const notifications = createNotifications({ config, store, clock, notices, registry, log });
     for (const warning of notifications.warnings()) log.warn(warning);
+    const incidentReports = createIncidentReports({
+      db: store.db,
+      write: store.write,
+      clock,
+      blobs: services.blobs,
+      timeZone: config.timeZone,
+      linkBaseUrl: config.linkBaseUrl,
+      available: notifications.available,
+      deliveryJob: notifications.job,
+      wake: () => notices.notify(JOB_CHANNEL, 'notification.deliver'),
+    });
     const workers = createWorkerRuntime({
       store,
       clock,
@@ -168,8 +182,8 @@ export async function createSystem(config: Config, options: SystemOptions = {}):
       registry: metrics.registry,
       log,
       nodeId: `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`,
-      jobs: [housekeepingJob({ db: store.db, clock }), ...services.escalation.jobs, ...(services.reports.jobs as JobDefinition<never>[]), notifications.job as JobDefinition<never>, ...(options.extraJobs ?? [])],
-      consumers: [notifications.consumer],
+      jobs: [housekeepingJob({ db: store.db, clock, dialect: store.dialect }), ...services.escalation.jobs, ...(services.reports.jobs as JobDefinition<never>[]), incidentReports.job as JobDefinition<never>, notifications.job as JobDefinition<never>, ...(options.extraJobs ?? [])],
+      consumers: [notifications.consumer, incidentReports.consumer],
       // REPORT_GLOBAL_SCHEDULE sets the global report's schedule; a JOB_SCHEDULES entry for it wins.
       scheduleOverrides: { 'report.global': config.reportGlobalSchedule, ...config.jobSchedules },
       timeZone: config.timeZone,

@@ -14,6 +14,8 @@ import { BoardPage } from './pages/incidents/BoardPage.js';
 import { IncidentPage } from './pages/incidents/IncidentPage.js';
 import { NotificationsPage } from './pages/me/NotificationsPage.js';
 import { PreferencesPage } from './pages/me/PreferencesPage.js';
+import { ReportDetailPage } from './pages/reports/ReportDetailPage.js';
+import { ReportsPage } from './pages/reports/ReportsPage.js';
 import { MyIncidentsPage } from './pages/student/MyIncidentsPage.js';
 import { ReportPage } from './pages/student/ReportPage.js';
 import { matchPath, navigate, useCurrentLocation } from './router.js';
@@ -35,6 +37,9 @@ const ROUTES: readonly Route[] = [
   { pattern: '/incidents/:id', render: (params) => <IncidentPage key={params.id} incidentId={params.id ?? ''} /> },
   { pattern: '/board', roles: HANDLERS, render: () => <BoardPage /> },
   { pattern: '/dashboard', roles: HANDLERS, render: () => <DashboardPage /> },
+  // Open to everyone signed in: the page itself tells students they may not use reports.
+  { pattern: '/reports', render: () => <ReportsPage /> },
+  { pattern: '/reports/:id', render: (params) => <ReportDetailPage key={params.id} reportId={params.id ?? ''} /> },
   { pattern: '/admin', roles: ['admin'], render: () => <AdminPage section="users" /> },
   { pattern: '/admin/:section', roles: ['admin'], render: (params) => <AdminPage section={params.section ?? 'users'} /> },
 ];

@@ -27,6 +27,11 @@ export interface LiveHandlers {
   onEvent: (event: IncidentEvent) => void;
   /** Events may have been missed: refetch what is shown. */
   onResync?: () => void;
+  /**
+   * The connection came back after a loss. Nothing was missed (it resumes from its last
+   * `seq`), but what the caller asked over HTTP meanwhile may have failed: ask again then.
+   */
+  onReconnected?: () => void;
 }
 
 interface Subscriber extends LiveHandlers {
@@ -81,10 +86,14 @@ function start(): void {
     return fresh;
   };
   client = new RealtimeClient({ url: `${scheme}://${window.location.host}/ws`, token });
+  let wasLive = false;
   client.on('state', (next) => {
+    const back = next === 'live' && wasLive && sdkState !== 'live';
+    if (next === 'live') wasLive = true;
     sdkState = next;
     refreshState();
     if (next === 'live') notificationSubscribers.forEach((subscriber) => subscriber.onConnected?.());
+    if (back) subscribers.forEach((subscriber) => subscriber.onReconnected?.());
   });
   client.on('notification', (notification) => notificationSubscribers.forEach((subscriber) => subscriber.onNotification(notification)));
   client.on('event', (event) => subscribers.forEach((subscriber) => matches(subscriber.filters, event) && subscriber.onEvent(event)));

@@ -48,7 +48,7 @@ describe('incident flow in the browser', { skip }, () => {
 
     await student.getByLabel('Categoría').selectOption({ label: 'Infraestructura' });
     await student.getByLabel('Buscar un lugar del campus').fill('biblioteca piso 2');
-    await student.getByRole('button', { name: /Biblioteca – Piso 2/ }).click();
+    await student.getByRole('option', { name: /Biblioteca – Piso 2/ }).click();
     await student.getByText('Biblioteca – Piso 2').first().waitFor();
     await student.getByLabel('Referencia adicional').fill('junto a los lavatorios');
     await student.getByRole('radio', { name: /Alta/ }).check();
@@ -101,7 +101,7 @@ describe('incident flow in the browser', { skip }, () => {
     // Only the moves staff may make are offered.
     const moves = staff.getByRole('group', { name: 'Cambiar estado' }).getByRole('button');
     assert.deepEqual(await moves.allTextContents(), ['Atender', 'Marcar resuelto']);
-    await staff.getByLabel('Nota para el historial').fill('Técnico en camino');
+    await staff.getByLabel('Nota para quien reportó').fill('Técnico en camino');
     await staff.getByRole('button', { name: 'Atender' }).click();
     await staff.locator('.page-title + .row-meta .status-in_progress').waitFor();
     await staff.getByText('Técnico en camino').waitFor();
@@ -122,7 +122,7 @@ describe('incident flow in the browser', { skip }, () => {
     await student.goto('/mine');
     const card = student.locator('.incident-card', { hasText: TITLE });
     await card.waitFor();
-    await staff.getByLabel('Nota para el historial').fill('Se cambió el empaque');
+    await staff.getByLabel('Nota para quien reportó').fill('Se cambió el empaque');
     await staff.getByRole('button', { name: 'Marcar resuelto' }).click();
     await staff.locator('.page-title + .row-meta .status-resolved').waitFor();
     // Live: the student's open page shows the new status without a reload.

@@ -57,6 +57,19 @@ export const DEMO_LOCATIONS: readonly DemoLocation[] = BUILDINGS.flatMap((buildi
   })),
 ]);
 
+/**
+ * The demo campus's emergency number (EMERGENCY_PHONE when the demo is on and the variable
+ * is unset) and its departments' phones, by default-department key. Fictitious numbers.
+ */
+export const DEMO_EMERGENCY_PHONE = '+51 1 555 0100';
+export const DEMO_DEPARTMENT_PHONES: Readonly<Record<string, string>> = {
+  maintenance: '+51 1 555 0101',
+  security: '+51 1 555 0102',
+  health: '+51 1 555 0103',
+  general: '+51 1 555 0104',
+  it: '+51 1 555 0105',
+};
+
 export interface DemoAccount {
   email: string;
   password: string;

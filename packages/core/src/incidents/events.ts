@@ -1,4 +1,4 @@
-import type { UserActor } from '../roles.js';
+import type { Role, UserActor } from '../roles.js';
 import { toIso } from '../time.js';
 import type { Incident, Status, Urgency } from './model.js';
 import { canSeeInternal, canSeeReporter, seesAnonymousReporters } from './visibility.js';
@@ -19,8 +19,8 @@ export interface IncidentEventPayloads {
     departmentId: string | null;
     createdAt: string;
   };
-  IncidentStatusChanged: { status: Status; previousStatus: Status; updatedBy: string | null; updatedAt: string; note?: string };
-  CommentAdded: { commentId: string; text: string; internal: boolean; authorId: string | null };
+  IncidentStatusChanged: { status: Status; previousStatus: Status; updatedBy: string | null; updatedAt: string; note?: string; actorRole?: Role };
+  CommentAdded: { commentId: string; text: string; internal: boolean; authorId: string | null; actorRole?: Role };
   DepartmentAssigned: { departmentId: string | null; previousDepartmentId: string | null };
   AttachmentAdded: { attachmentId: string; filename: string; contentType: string; size: number };
   IncidentEscalated: {
@@ -33,7 +33,10 @@ export interface IncidentEventPayloads {
     updatedBy: string | null;
     updatedAt: string;
     note?: string;
+    actorRole?: Role;
   };
+  /** A student said "it affects me too"; who (the actor) is shown only to those who see internal comments. */
+  IncidentAffected: { affectedCount: number };
 }
 
 export type IncidentEventType = keyof IncidentEventPayloads;
@@ -44,6 +47,7 @@ export const INCIDENT_EVENT_TYPES: readonly IncidentEventType[] = [
   'DepartmentAssigned',
   'AttachmentAdded',
   'IncidentEscalated',
+  'IncidentAffected',
 ];
 
 export type IncidentEvent = {
@@ -144,6 +148,24 @@ export const attachmentAddedEvent = (
   payload: { attachmentId: attachment.id, filename: attachment.filename, contentType: attachment.contentType, size: attachment.size },
 });
 
+export const incidentAffectedEvent = (incidentId: string, actorId: string, affectedCount: number): NewEvent<'IncidentAffected'> => ({
+  type: 'IncidentAffected',
+  incidentId,
+  actorId,
+  internal: false,
+  payload: { affectedCount },
+});
+
+/**
+ * Records the role the person acted in (what a reporter is shown of who answered: "staff",
+ * never a name or an e-mail). Written with the event, so history keeps the role of the
+ * moment even if the person's role changes later. Absent on the system's own events.
+ */
+export const actedAs = <E extends NewEvent<'IncidentStatusChanged'> | NewEvent<'IncidentEscalated'> | NewEvent<'CommentAdded'>>(event: E, role: Role): E => ({
+  ...event,
+  payload: { ...event.payload, actorRole: role },
+});
+
 const PERSON_FIELDS = ['actorId', 'reporterId', 'updatedBy', 'authorId'] as const;
 
 /**
@@ -164,6 +186,8 @@ export function eventForViewer(
   incident: Pick<Incident, 'anonymous' | 'reporterId'>,
 ): IncidentEvent | null {
   if (internal && !canSeeInternal(viewer)) return null;
+  // Who joined an incident is not for students (only its count is).
+  if (event.type === 'IncidentAffected' && !canSeeInternal(viewer)) event = { ...event, actorId: null };
   if (canSeeReporter(viewer, incident)) return event;
   const redacted: Record<string, unknown> = { ...event };
   for (const field of PERSON_FIELDS) {

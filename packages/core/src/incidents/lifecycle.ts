@@ -1,4 +1,4 @@
-import { DomainError, forbidden } from '../errors.js';
+import { DomainError, forbidden, validationError } from '../errors.js';
 import type { UserActor } from '../roles.js';
 import type { Incident, Status } from './model.js';
 import { canSeeIncident } from './visibility.js';
@@ -63,6 +63,27 @@ export const invalidTransition = (from: Status, to: Status) =>
 export function assertRoleMayMove(actor: UserActor, incident: Pick<Incident, 'status' | 'reporterId' | 'tenantId' | 'departmentId'>, to: Status): void {
   if (isAllowedByGraph(incident.status, to) && !canTransition(actor, incident, to)) {
     throw forbidden(`Your role may not move this incident from ${incident.status} to ${to}.`);
+  }
+}
+
+/**
+ * Moves that need a reason the reporter will read with the change: rejecting (final, and
+ * the reporter deserves to know why) and a student reporter reopening what staff marked
+ * resolved (staff need to know what is still wrong). A student may only move their own.
+ */
+export const reasonRequired = (actor: UserActor, incident: Pick<Incident, 'status'>, to: Status): boolean =>
+  to === 'rejected' || (incident.status === 'resolved' && to === 'in_progress' && actor.role === 'student');
+
+/** Moves that cannot be undone: a UI asks before making them. */
+export const isFinalStatus = (status: Status): boolean => TRANSITIONS[status].length === 0;
+
+/**
+ * Throws `reason_required` (400) when a move the actor may make needs a reason and the
+ * note is empty. Moves the graph or the role forbid are left to their own checks.
+ */
+export function assertReasonGiven(actor: UserActor, incident: Pick<Incident, 'status' | 'reporterId' | 'tenantId' | 'departmentId'>, to: Status, note: string | undefined): void {
+  if (!note?.trim() && canTransition(actor, incident, to) && reasonRequired(actor, incident, to)) {
+    throw validationError('This change needs a reason (note) that the reporter will read.', [{ path: '/note', message: 'required for this change' }], 'reason_required');
   }
 }
 

@@ -28,5 +28,7 @@ export interface Incident {
   acknowledgedAt: number | null;
   resolvedAt: number | null;
   slaDueAt: number;
+  /** People the incident affects: its reporter plus every student who said "it affects me too". */
+  affectedCount: number;
   version: number;
 }

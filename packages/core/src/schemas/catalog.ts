@@ -1,7 +1,8 @@
 import { Type, type Static } from 'typebox';
+import { DEPARTMENT_PHONE_PATTERN } from '../catalog/phone.js';
 import { Email, Id, Line, Nullable } from './common.js';
 
-const Phone = Type.String({ pattern: '^\\+?[0-9][0-9 ()-]{4,22}$', maxLength: 24 });
+const Phone = Type.String({ pattern: `^(?:${DEPARTMENT_PHONE_PATTERN})$`, maxLength: 24 });
 
 export const Department = Type.Object({
   id: Id,

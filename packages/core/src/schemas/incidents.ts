@@ -1,6 +1,8 @@
 import { Type, type Static } from 'typebox';
 import { STATUSES, URGENCIES } from '../incidents/model.js';
 import { INCIDENT_EVENT_TYPES } from '../incidents/events.js';
+import { INCIDENT_SORTS } from '../incidents/order.js';
+import { INCIDENT_TEXT_LIMITS } from '../incidents/limits.js';
 import { Department } from './catalog.js';
 import { Id, Line, Nullable, PAGING, Timestamp } from './common.js';
 
@@ -29,20 +31,24 @@ export const IncidentSchema = Type.Object({
   acknowledgedAt: Nullable(Timestamp),
   resolvedAt: Nullable(Timestamp),
   slaDueAt: Timestamp,
+  affectedCount: Type.Integer({ minimum: 1, description: 'the reporter plus every student who said "it affects me too"' }),
   version: Type.Integer({ minimum: 1 }),
+  reporterName: Type.Optional(
+    Nullable(Type.String({ description: 'GET /api/incidents/:id, for staff, authorities and admins: who reported it; never on an anonymous incident (admins excepted)' })),
+  ),
 });
 export type IncidentView = Static<typeof IncidentSchema>;
 
 export const CreateIncidentBody = Type.Object(
   {
     category: Type.String({ minLength: 1, maxLength: 32 }),
-    description: Text(4000),
+    description: Text(INCIDENT_TEXT_LIMITS.descriptionMaxLength),
     urgency: UrgencySchema,
     locationCode: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
-    locationText: Type.Optional(Line(200)),
+    locationText: Type.Optional(Line(INCIDENT_TEXT_LIMITS.locationTextMaxLength)),
     lat: Type.Optional(Lat),
     lng: Type.Optional(Lng),
-    title: Type.Optional(Line(120)),
+    title: Type.Optional(Line(INCIDENT_TEXT_LIMITS.titleMaxLength)),
     anonymous: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
@@ -50,8 +56,8 @@ export const CreateIncidentBody = Type.Object(
 export type CreateIncidentBody = Static<typeof CreateIncidentBody>;
 
 export const DuplicateSummary = Type.Object({
-  id: Nullable(Id),
-  title: Nullable(Type.String({ description: 'null (like id and locationText) on incidents the caller may not see' })),
+  id: Id,
+  title: Nullable(Type.String({ description: 'null (like locationText) on incidents the caller may not see' })),
   category: Type.String(),
   status: StatusSchema,
   urgency: UrgencySchema,
@@ -59,11 +65,12 @@ export const DuplicateSummary = Type.Object({
   locationText: Nullable(Type.String()),
   createdAt: Timestamp,
   distanceMeters: Nullable(Type.Number()),
+  affectedCount: Type.Integer({ minimum: 1 }),
 });
 export type DuplicateSummary = Static<typeof DuplicateSummary>;
 
 export const IncidentPreview = Type.Object({
-  incident: Type.Omit(IncidentSchema, ['id', 'version', 'acknowledgedAt', 'resolvedAt']),
+  incident: Type.Omit(IncidentSchema, ['id', 'version', 'acknowledgedAt', 'resolvedAt', 'affectedCount']),
   department: Nullable(Department),
   possibleDuplicates: Type.Array(DuplicateSummary),
 });
@@ -77,6 +84,7 @@ export const IncidentListQuery = Type.Object(
     departmentId: Type.Optional(Id),
     mine: Type.Optional(Type.Boolean()),
     q: Type.Optional(Type.String({ format: 'line', minLength: 1, maxLength: 200 })),
+    sort: Type.Optional(Type.Enum(INCIDENT_SORTS, { description: 'default newest; each order has its own cursor' })),
   },
   { additionalProperties: false },
 );
@@ -103,6 +111,8 @@ export const CommentBody = Type.Object(
   { additionalProperties: false },
 );
 export type CommentBody = Static<typeof CommentBody>;
+
+export const AffectedAnswer = Type.Object({ affectedCount: Type.Integer({ minimum: 1 }) });
 
 export const AssignDepartmentBody = Type.Object({ departmentId: Id }, { additionalProperties: false });
 
@@ -137,3 +147,10 @@ export const StatsSchema = Type.Object({
   slaBreaches: Type.Integer({ description: 'incidents not acknowledged by their SLA due time' }),
 });
 export type Stats = Static<typeof StatsSchema>;
+
+/** `GET /api/stats?from=&to=`: incidents created in [from, to); either end may be left open. */
+export const StatsQuery = Type.Object(
+  { from: Type.Optional(Timestamp), to: Type.Optional(Timestamp) },
+  { additionalProperties: false },
+);
+export type StatsQuery = Static<typeof StatsQuery>;

@@ -8,3 +8,4 @@ export * from './jobs.js';
 export * from './escalation.js';
 export * from './notifications.js';
 export * from './reports.js';
+export * from './public-config.js';

@@ -75,7 +75,7 @@ export function createEscalator({ db, write, clock, committed }: EscalatorDeps) 
       }
       const breach = escalateOnSlaBreach(incident, now);
       if (breach) {
-        if (!(await incidentsRepository.updateIfVersion(trx, breach.next, incident.version))) return 'none';
+        if (!(await incidentsRepository.updateIfVersion(trx, breach.next, incident))) return 'none';
         const policy = await escalationPolicyRepository.get(trx, key.tenantId);
         const nextAt = nextEscalationAt(policy, 1, now);
         await incidentEscalationsRepository.start(trx, { tenant_id: key.tenantId, incident_id: key.incidentId, level: 1, next_at: nextAt, escalated_version: breach.next.version, started_at: now, updated_at: now });

@@ -160,7 +160,7 @@ export class Broadcaster {
     const departments = event.type === 'DepartmentAssigned' ? [state.departmentId, event.previousDepartmentId] : [state.departmentId];
     const frames = new EventFrames(logged, state);
     let sent = 0;
-    for (const connection of this.deps.registry.forIncident(tenantId, departments, state.reporterId)) {
+    for (const connection of this.deps.registry.forIncident(tenantId, departments, [state.reporterId, ...state.followerIds])) {
       if (connection.closed || connection.subscriptions.size === 0 || !mayReceive(connection.actor, event, state)) continue;
       for (const subscription of connection.subscriptions.values()) {
         if (!matchesFilters(subscription.filters, state)) continue;

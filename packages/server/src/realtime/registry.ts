@@ -64,8 +64,8 @@ export class ConnectionRegistry {
     return [...(this.tenants.get(tenantId)?.byUser.get(userId) ?? [])];
   }
 
-  /** Connections that may see an incident of this department reported by this user. */
-  *forIncident(tenantId: string, departmentIds: readonly (string | null)[], reporterId: string): Iterable<Connection> {
+  /** Connections that may see an incident of this department reported (or followed) by these users. */
+  *forIncident(tenantId: string, departmentIds: readonly (string | null)[], reporterIds: readonly string[]): Iterable<Connection> {
     const tenant = this.tenants.get(tenantId);
     if (!tenant) return;
     yield* tenant.tenantWide;
@@ -76,8 +76,10 @@ export class ConnectionRegistry {
       const staff = tenant.byDepartment.get(departmentId);
       if (staff) yield* staff;
     }
-    for (const connection of tenant.byUser.get(reporterId) ?? []) {
-      if (seesOwnReports(connection.actor)) yield connection;
+    for (const reporterId of new Set(reporterIds)) {
+      for (const connection of tenant.byUser.get(reporterId) ?? []) {
+        if (seesOwnReports(connection.actor)) yield connection;
+      }
     }
   }
 

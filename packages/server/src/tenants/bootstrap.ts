@@ -2,6 +2,7 @@ import {
   DEFAULT_CATEGORIES,
   DEFAULT_DEPARTMENTS,
   DEMO_ACCOUNTS,
+  DEMO_DEPARTMENT_PHONES,
   DEMO_LOCATIONS,
   normalizeEmail,
   isAdminRole,
@@ -121,6 +122,11 @@ async function seedDemo(deps: BootstrapDeps, tenantId: string): Promise<void> {
   const departmentByKey = new Map(
     DEFAULT_DEPARTMENTS.map((d) => [d.key, departments.find((row) => row.name === d.name)?.id ?? null] as const),
   );
+  // The demo departments get phone numbers (shown to reporters); a number set since is kept.
+  for (const [key, phone] of Object.entries(DEMO_DEPARTMENT_PHONES)) {
+    const row = departments.find((department) => department.id === departmentByKey.get(key));
+    if (row && row.phone === null) await departmentsRepository.update(db, tenantId, row.id, { phone, updated_at: clock.now() });
+  }
   for (const account of DEMO_ACCOUNTS) {
     if (await usersRepository.findByEmail(db, account.email)) continue;
     const departmentId = account.departmentKey ? (departmentByKey.get(account.departmentKey) ?? null) : null;

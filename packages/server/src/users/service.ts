@@ -1,11 +1,12 @@
 import {
   assertCan,
+  assertDepartmentFitsRole,
+  assertNotLockingOutSelf,
   cleanText,
   conflict,
-  isAdminRole,
+  losesAdminPowers,
   notFound,
   roleMayHaveDepartment,
-  roleNeedsDepartment,
   validationError,
   type Actor,
   type Role,
@@ -42,14 +43,9 @@ export interface UsersDeps {
 export type UsersService = ReturnType<typeof createUsersService>;
 
 export function createUsersService({ db, clock, passwords, activeUsers, loginThrottle, revokeSessions, userChanged }: UsersDeps) {
-  async function checkDepartment(tenantId: string, role: Role, departmentId: string | null) {
-    if (roleNeedsDepartment(role) && !departmentId) {
-      throw validationError('Staff accounts need a department.', [{ path: '/departmentId', message: 'is required for staff' }]);
-    }
-    if (!roleMayHaveDepartment(role) && departmentId) {
-      throw validationError('Students do not belong to a department.', [{ path: '/departmentId', message: 'must be null for students' }]);
-    }
-    if (departmentId && !(await departmentsRepository.findById(db, tenantId, departmentId))) {
+  async function checkDepartment(executor: Db, tenantId: string, role: Role, departmentId: string | null) {
+    assertDepartmentFitsRole(role, departmentId);
+    if (departmentId && !(await departmentsRepository.findById(executor, tenantId, departmentId))) {
       throw validationError('The department does not exist.', [{ path: '/departmentId', message: 'unknown department' }], 'unknown_department');
     }
   }
@@ -94,38 +90,44 @@ export function createUsersService({ db, clock, passwords, activeUsers, loginThr
     async create(actor: Actor, body: CreateUserBody) {
       assertCan(actor, 'users:manage');
       const departmentId = body.departmentId ?? null;
-      await checkDepartment(actor.tenantId, body.role, departmentId);
+      await checkDepartment(db, actor.tenantId, body.role, departmentId);
       const row = await insertNewUser({ db, clock, passwords }, { ...body, tenantId: actor.tenantId, departmentId });
       return present(row);
     },
 
+    /**
+     * Role, department, name and disabling in one step, checked together. Everything is read
+     * and checked inside the transaction: a change of role or of disabling takes the tenant
+     * lock first, so two admins demoting each other (or themselves) at once run one after the
+     * other and the second sees the first; the tenant never loses its last active admin.
+     */
     async update(actor: Actor, id: string, body: UpdateUserBody) {
       assertCan(actor, 'users:manage');
-      const user = await findInTenant(actor, id);
-      const role = body.role ?? (user.role as Role);
-      const departmentId = body.departmentId !== undefined ? body.departmentId : roleMayHaveDepartment(role) ? user.department_id : null;
-      await checkDepartment(actor.tenantId, role, departmentId);
-      const disabled = body.disabled === undefined ? user.disabled : body.disabled ? 1 : 0;
-
-      const losesAdmin = isAdminRole(user.role as Role) && user.disabled === 0 && (!isAdminRole(role) || disabled === 1);
       const now = clock.now();
-      const patch = {
-        role,
-        department_id: departmentId,
-        disabled,
-        name: body.name === undefined ? user.name : cleanText(body.name),
-        updated_at: now,
-      };
-      await db.transaction().execute(async (trx) => {
-        // Counted under the tenant lock: two admins demoting each other at once cannot both win.
-        if (losesAdmin) {
-          await usersRepository.lockTenant(trx, actor.tenantId);
-          if ((await usersRepository.countActiveAdmins(trx, actor.tenantId, id)) === 0) {
-            throw conflict('The last active admin cannot be demoted or disabled.', 'last_admin');
-          }
+      const { user, patch } = await db.transaction().execute(async (trx) => {
+        if (body.role !== undefined || body.disabled !== undefined) await usersRepository.lockTenant(trx, actor.tenantId);
+        const user = await usersRepository.findById(trx, actor.tenantId, id);
+        if (!user) throw notFound('User');
+        const role = body.role ?? (user.role as Role);
+        const disabled = body.disabled === undefined ? user.disabled : body.disabled ? 1 : 0;
+        const before = { role: user.role as Role, disabled: user.disabled === 1 };
+        const after = { role, disabled: disabled === 1 };
+        assertNotLockingOutSelf(actor, id, before, after);
+        const departmentId = body.departmentId !== undefined ? body.departmentId : roleMayHaveDepartment(role) ? user.department_id : null;
+        await checkDepartment(trx, actor.tenantId, role, departmentId);
+        if (losesAdminPowers(before, after) && (await usersRepository.countActiveAdmins(trx, actor.tenantId, id)) === 0) {
+          throw conflict('The last active admin cannot be demoted or disabled.', 'last_admin');
         }
+        const patch = {
+          role,
+          department_id: departmentId,
+          disabled,
+          name: body.name === undefined ? user.name : cleanText(body.name),
+          updated_at: now,
+        };
         await usersRepository.update(trx, actor.tenantId, id, patch);
         if (disabled === 1 && user.disabled === 0) await revokeSessions(trx, id, now);
+        return { user, patch };
       });
       activeUsers.forget(id);
       userChanged(actor.tenantId, id);

@@ -386,7 +386,7 @@ describe('previewing a report', () => {
   };
   const move = async (id: string, ...statuses: string[]) => {
     for (const status of statuses) {
-      const moved = await t.request('PATCH', `/api/incidents/${id}`, { token: admin, body: { status } });
+      const moved = await t.request('PATCH', `/api/incidents/${id}`, { token: admin, body: { status, note: 'Motivo de la prueba' } });
       assert.equal(moved.status, 200, moved.text);
     }
   };
@@ -489,19 +489,20 @@ describe('previewing a report', () => {
     assert.equal(preview.status, 200, preview.text);
     assert.ok(preview.body.possibleDuplicates.length >= 3);
     for (const duplicate of preview.body.possibleDuplicates) {
-      assert.deepEqual(Object.keys(duplicate).sort(), ['category', 'createdAt', 'distanceMeters', 'id', 'locationCode', 'locationText', 'status', 'title', 'urgency']);
+      assert.deepEqual(Object.keys(duplicate).sort(), ['affectedCount', 'category', 'createdAt', 'distanceMeters', 'id', 'locationCode', 'locationText', 'status', 'title', 'urgency']);
       assert.equal(duplicate.category, 'infrastructure');
-      if (duplicate.id !== null) {
-        // Only the student's own reports come with an id and title: ones they may open.
+      assert.ok(duplicate.affectedCount >= 1);
+      if (duplicate.title !== null) {
+        // Only the student's own reports come with a title: ones they may open.
         assert.equal((await t.request('GET', `/api/incidents/${duplicate.id}`, { token: student.token })).status, 200);
         continue;
       }
       // Reports the student may not see: recognisable (category, place, status, time), but
-      // nothing their reporter wrote, and no id to ask for.
-      assert.equal(duplicate.title, null);
+      // nothing their reporter wrote; the id (for "it affects me too") opens nothing.
       assert.equal(duplicate.locationText, null);
+      assert.equal((await t.request('GET', `/api/incidents/${duplicate.id}`, { token: student.token })).status, 404);
     }
-    assert.ok(preview.body.possibleDuplicates.filter((d: { id: string | null }) => d.id === null).length >= 3, 'others’ reports are among them');
+    assert.ok(preview.body.possibleDuplicates.filter((d: { title: string | null }) => d.title === null).length >= 3, 'others’ reports are among them');
     assert.doesNotMatch(preview.text, /datos privados|Gotera en el aula/);
     const adminId = (await t.request('GET', '/api/auth/me', { token: admin })).body.id;
     assert.ok(!preview.text.includes(adminId), 'the other reporters’ ids are not shown');

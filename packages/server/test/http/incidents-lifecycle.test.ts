@@ -102,7 +102,7 @@ describe('incident lifecycle over HTTP', () => {
   async function reportAt(status: Status) {
     const incident = await report();
     for (const step of PATH_TO[status]) {
-      const moved = await patch(admin, incident.id, step);
+      const moved = await patch(admin, incident.id, step, step === 'rejected' ? { note: 'No corresponde al campus' } : {});
       assert.equal(moved.status, 200, `admin ${step}: ${moved.text}`);
     }
     const current = await t.request('GET', `/api/incidents/${incident.id}`, { token: admin });
@@ -147,7 +147,9 @@ describe('incident lifecycle over HTTP', () => {
           const resolvedAt = to === 'resolved' ? now : to === 'in_progress' ? null : before.resolvedAt;
           assert.equal(moved.resolvedAt, resolvedAt, `resolvedAt: ${label}`);
           const stored = await t.request('GET', `/api/incidents/${incident.id}`, { token: admin });
-          assert.deepEqual({ ...stored.body, reporterId: moved.reporterId }, moved, 'the answer is what is stored');
+          // GET /api/incidents/:id alone names the reporter (for those who may read it).
+          const { reporterName: _name, ...storedIncident } = stored.body;
+          assert.deepEqual({ ...storedIncident, reporterId: moved.reporterId }, moved, 'the answer is what is stored');
 
           const event = await lastEvent(incident.id);
           assert.equal(event.id, incident.id);
@@ -183,7 +185,7 @@ describe('incident lifecycle over HTTP', () => {
     assert.equal(escalated.body.acknowledgedAt, acknowledgedAt);
     const resolved = await patch(tokens.staffOwn, incident.id, 'resolved');
     assert.equal(resolved.body.resolvedAt, new Date(clock.now()).toISOString());
-    const reopened = await patch(tokens.reporter, incident.id, 'in_progress');
+    const reopened = await patch(tokens.reporter, incident.id, 'in_progress', { note: 'Sigue goteando' });
     assert.equal(reopened.status, 200);
     assert.equal(reopened.body.resolvedAt, null);
     assert.equal(reopened.body.acknowledgedAt, acknowledgedAt);
@@ -222,6 +224,34 @@ describe('incident lifecycle over HTTP', () => {
     assert.equal('note' in event, false);
   });
 
+  it('rejecting, and a student reopening, need a reason: refused without one (nothing changes), and the reporter reads it', async () => {
+    const incident = await report();
+    const bare = await patch(tokens.authority, incident.id, 'rejected');
+    assert.equal(bare.status, 400);
+    assert.equal(bare.body.code, 'reason_required');
+    assert.deepEqual(bare.body.errors, [{ path: '/note', message: 'required for this change' }]);
+    const blank = await patch(tokens.authority, incident.id, 'rejected', { note: '   ' });
+    assert.equal(blank.status, 400, 'a blank note is no reason');
+    const unchanged = await t.request('GET', `/api/incidents/${incident.id}`, { token: admin });
+    assert.equal(unchanged.body.status, 'pending');
+    assert.equal(unchanged.body.version, incident.version);
+    assert.equal((await lastEvent(incident.id)).type, 'IncidentCreated');
+
+    const other = await report();
+    await patch(tokens.staffOwn, other.id, 'resolved');
+    const reopenBare = await patch(tokens.reporter, other.id, 'in_progress');
+    assert.equal(reopenBare.body.code, 'reason_required');
+    assert.equal((await patch(tokens.reporter, other.id, 'in_progress', { note: 'Sigue goteando' })).status, 200);
+    await patch(tokens.staffOwn, other.id, 'resolved');
+    assert.equal((await patch(tokens.staffOwn, other.id, 'in_progress')).status, 200, 'staff reopen without a note');
+
+    assert.equal((await patch(tokens.authority, incident.id, 'rejected', { note: 'Reporte duplicado del aula 301' })).status, 200);
+    const history = await t.request('GET', `/api/incidents/${incident.id}/events`, { token: tokens.reporter });
+    const rejection = history.body.items.at(-1);
+    assert.equal(rejection.status, 'rejected');
+    assert.equal(rejection.note, 'Reporte duplicado del aula 301');
+  });
+
   it('rejecting stamps acknowledgedAt but not resolvedAt, and is final', async () => {
     const incident = await report();
     const rejected = await patch(tokens.authority, incident.id, 'rejected', { note: 'duplicado' });
@@ -249,7 +279,7 @@ describe('incident lifecycle over HTTP', () => {
       assert.equal(first.headers.get('etag'), '"2"');
       const second = await patch(tokens.staffOwn, incident.id, 'resolved', { headers: { 'if-match': 'W/"2"' } });
       assert.equal(second.status, 200, second.text);
-      const third = await patch(tokens.reporter, incident.id, 'in_progress', { headers: { 'if-match': '3' } });
+      const third = await patch(tokens.reporter, incident.id, 'in_progress', { headers: { 'if-match': '3' }, note: 'No está arreglado' });
       assert.equal(third.status, 200, third.text);
       assert.equal(third.body.version, 4);
     });

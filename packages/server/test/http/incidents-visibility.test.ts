@@ -75,6 +75,33 @@ describe('incident visibility', () => {
     return answer.body.items.map((i: Incident) => i.id) as string[];
   };
 
+  describe('who is who', () => {
+    it('staff, authorities and admins read the reporter’s name on a named incident; on an anonymous one only admins; students never', async () => {
+      const NAMED: Record<Who, string | undefined> = { reporter: undefined, otherStudent: undefined, staffOwn: 'Test student', staffOther: undefined, authority: 'Test student', admin: 'Test student', otherTenant: undefined };
+      for (const who of WHO.filter((w) => SEES[w])) {
+        const named = await t.request('GET', `/api/incidents/${open.id}`, { token: tokens[who] });
+        assert.equal(named.body.reporterName, NAMED[who], `${who} named`);
+        const hidden = await t.request('GET', `/api/incidents/${anon.id}`, { token: tokens[who] });
+        assert.equal(hidden.body.reporterName, who === 'admin' ? 'Test student' : undefined, `${who} anonymous`);
+        const listed = await t.request('GET', '/api/incidents?limit=200', { token: tokens[who] });
+        assert.equal(JSON.stringify(listed.body).includes('reporterName'), false, 'lists carry no names');
+      }
+    });
+
+    it('each status change and comment records the role it was made in, and the reporter reads the role, never a name or an e-mail', async () => {
+      const incident = await report({ title: 'Rol de quien atiende' });
+      assert.equal((await t.request('PATCH', `/api/incidents/${incident.id}`, { token: tokens.staffOwn, body: { status: 'in_progress', note: 'Voy' } })).status, 200);
+      assert.equal((await t.request('POST', `/api/incidents/${incident.id}/comments`, { token: tokens.authority, body: { text: 'Seguimos' } })).status, 201);
+      assert.equal((await t.request('POST', `/api/incidents/${incident.id}/comments`, { token: tokens.reporter, body: { text: 'Gracias' } })).status, 201);
+      const history = await t.request('GET', `/api/incidents/${incident.id}/events`, { token: tokens.reporter });
+      const [, moved, authorityComment, reporterComment] = history.body.items;
+      assert.equal(moved.actorRole, 'staff');
+      assert.equal(authorityComment.actorRole, 'authority');
+      assert.equal(reporterComment.actorRole, 'student');
+      assert.doesNotMatch(history.text, /@test\.example/, 'no e-mail in the history');
+    });
+  });
+
   describe('who sees an incident', () => {
     for (const who of WHO) {
       it(`${who} ${SEES[who] ? 'sees' : 'does not see'} it: GET, list, events, comments, PATCH`, async () => {
@@ -258,7 +285,7 @@ describe('incident visibility', () => {
       const admin = tokens.admin;
       assert.equal((await t.request('POST', `/api/incidents/${anon.id}/comments`, { token: tokens.reporter, body: { text: 'sigue pasando' } })).status, 201);
       assert.equal((await t.request('PATCH', `/api/incidents/${anon.id}`, { token: tokens.staffOwn, body: { status: 'resolved' } })).status, 200);
-      assert.equal((await t.request('PATCH', `/api/incidents/${anon.id}`, { token: tokens.reporter, body: { status: 'in_progress' } })).status, 200);
+      assert.equal((await t.request('PATCH', `/api/incidents/${anon.id}`, { token: tokens.reporter, body: { status: 'in_progress', note: 'No está resuelto' } })).status, 200);
       assert.equal((await t.request('PATCH', `/api/incidents/${anon.id}`, { token: admin, body: { status: 'resolved' } })).status, 200);
       assert.equal((await t.request('PATCH', `/api/incidents/${anon.id}`, { token: tokens.reporter, body: { status: 'closed' } })).status, 200);
     });

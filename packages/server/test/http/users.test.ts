@@ -277,16 +277,16 @@ describe('users admin API', () => {
     it('keeps the staff rule: a department is needed, students have none', async () => {
       const student = await createUser(t, 'student');
       const toStaff = await patch(student.id, { role: 'staff' });
-      assertProblem(toStaff, 400);
+      assertProblem(toStaff, 400, 'department_required');
       assert.equal(toStaff.body.errors[0].path, '/departmentId');
       const studentWithDepartment = await patch(student.id, { departmentId });
-      assertProblem(studentWithDepartment, 400);
+      assertProblem(studentWithDepartment, 400, 'department_not_allowed');
       const ok = await patch(student.id, { role: 'staff', departmentId });
       assert.equal(ok.status, 200, ok.text);
       assert.equal(ok.body.departmentId, departmentId);
 
       const staff = await createUser(t, 'staff', { departmentId });
-      assertProblem(await patch(staff.id, { departmentId: null }), 400);
+      assertProblem(await patch(staff.id, { departmentId: null }), 400, 'department_required');
       assertProblem(await patch(staff.id, { departmentId: 'missing-dept' }), 400, 'unknown_department');
       const demoted = await patch(staff.id, { role: 'student' });
       assert.equal(demoted.status, 200, demoted.text);
@@ -389,70 +389,4 @@ describe('users admin API', () => {
   });
 });
 
-describe('the last active admin', () => {
-  let t: TestApp;
-  before(async () => {
-    t = await startApp();
-  });
-  after(() => t.close());
-
-  it('cannot demote or disable themself until another admin exists', async () => {
-    const admin = await t.adminToken();
-    const me = (await t.request('GET', '/api/auth/me', { token: admin })).body;
-    const departmentId = await firstDepartmentId(t);
-    const patch = (id: string, body: unknown, token = admin) => t.request('PATCH', `/api/users/${id}`, { token, body });
-
-    for (const body of [{ role: 'authority' }, { role: 'staff', departmentId }, { role: 'student' }, { disabled: true }]) {
-      const response = await patch(me.id, body);
-      assertProblem(response, 409, 'last_admin');
-    }
-    // Harmless changes to the last admin are fine.
-    assert.equal((await patch(me.id, { name: 'Jefa' })).status, 200);
-    assert.equal((await patch(me.id, { disabled: false })).status, 200);
-
-    // A disabled second admin does not count.
-    const second = await createUser(t, 'admin');
-    assert.equal((await patch(second.id, { disabled: true })).status, 200);
-    assertProblem(await patch(me.id, { role: 'authority' }), 409, 'last_admin');
-    assert.equal((await patch(second.id, { disabled: false })).status, 200);
-
-    // With another active admin, the first may step down.
-    const demoted = await patch(me.id, { role: 'authority' });
-    assert.equal(demoted.status, 200, demoted.text);
-    assert.equal(demoted.body.role, 'authority');
-    assert.equal(demoted.body.departmentId, null);
-    // Their old token now carries the new role.
-    assertProblem(await t.request('GET', '/api/users', { token: admin }), 403, 'forbidden');
-
-    // Now the second admin is the last one.
-    assertProblem(await patch(second.id, { disabled: true }, second.token), 409, 'last_admin');
-    assertProblem(await patch(second.id, { role: 'student' }, second.token), 409, 'last_admin');
-    const list = await t.request('GET', '/api/users?role=admin', { token: second.token });
-    assert.deepEqual(list.body.items.map((u: { id: string }) => u.id), [second.id]);
-  });
-
-  it('two admins stepping down at the same moment leave one admin standing', async () => {
-    const t = await startApp();
-    const users = t.system.services.users;
-    for (let round = 0; round < 3; round++) {
-      const a = await createUser(t, 'admin');
-      const b = await createUser(t, 'admin');
-      // Leave exactly these two active admins.
-      const admins = await t.system.store.db.selectFrom('users').select('id').where('role', '=', 'admin').where('disabled', '=', 0).execute();
-      for (const { id } of admins) {
-        if (id !== a.id && id !== b.id) await t.system.store.db.updateTable('users').set({ disabled: 1 }).where('id', '=', id).execute();
-      }
-      const actor = (userId: string) => ({ kind: 'user' as const, userId, tenantId: 'default', role: 'admin' as const, departmentId: null });
-      const change = round === 1 ? { role: 'authority' as const } : { disabled: true };
-      const results = await Promise.allSettled([users.update(actor(a.id), a.id, change), users.update(actor(b.id), b.id, change)]);
-      assert.deepEqual(results.map((r) => r.status).sort(), ['fulfilled', 'rejected'], `round ${round}`);
-      const rejected = results.find((r) => r.status === 'rejected');
-      assert.equal((rejected as PromiseRejectedResult).reason.code, 'last_admin');
-      const left = await t.system.store.db.selectFrom('users').select('id').where('role', '=', 'admin').where('disabled', '=', 0).execute();
-      assert.equal(left.length, 1, `round ${round}: one active admin remains`);
-      // Put the original admin back in charge for the next round.
-      await t.system.store.db.updateTable('users').set({ role: 'admin', disabled: 0 }).where('email', '=', ADMIN.email).execute();
-    }
-    await t.close();
-  });
-});
+// The last active admin, and admins changing themselves: admin-safety.test.ts (both databases).

@@ -17,12 +17,16 @@ import type {
   LocationCheck,
   MailboxItem,
   ManagedUser,
+  NewReport,
   NotificationChannel,
   NotificationRule,
   NotificationStatus,
   OutboxItem,
   Page,
+  PublicConfig,
+  Report,
   ReportPreview,
+  ReportStatus,
   Role,
   Stats,
   Status,
@@ -50,6 +54,7 @@ export function incidentQuery(filters: IncidentFilters, cursor?: string | null, 
   if (filters.departmentId) query.set('departmentId', filters.departmentId);
   if (filters.mine) query.set('mine', 'true');
   if (filters.q) query.set('q', filters.q);
+  if (filters.sort) query.set('sort', filters.sort);
   if (cursor) query.set('cursor', cursor);
   query.set('limit', String(limit));
   return query.toString();
@@ -68,6 +73,8 @@ export const incidents = {
       body: note ? { status, note } : { status },
       headers: { 'if-match': String(incident.version) },
     }),
+  /** "It affects me too": follow a preview's duplicate instead of filing a new report. */
+  affected: (incidentId: string) => request<{ affectedCount: number }>('POST', `/api/incidents/${id(incidentId)}/affected`),
   comment: (incidentId: string, text: string, internal: boolean) =>
     request<IncidentEvent>('POST', `/api/incidents/${id(incidentId)}/comments`, { body: { text, internal } }),
   assign: (incidentId: string, departmentId: string) =>
@@ -138,11 +145,35 @@ export const notificationAdmin = {
   mailbox: (cursor?: string | null, limit = 50) => request<Page<MailboxItem>>('GET', `/api/dev/mailbox?limit=${limit}${cursor ? `&cursor=${id(cursor)}` : ''}`),
 };
 
+export interface JobRunFilters {
+  name?: string;
+  state?: JobState;
+}
+
 /** Admin: background jobs and their runs (issue 12). */
 export const jobs = {
   list: () => request<{ items: Job[] }>('GET', '/api/jobs'),
-  runs: (name?: string) => request<Page<JobRun>>('GET', `/api/jobs/runs?limit=20${name ? `&name=${id(name)}` : ''}`),
+  runs: (filters: JobRunFilters = {}, cursor?: string | null) => {
+    const query = new URLSearchParams({ limit: '20' });
+    if (filters.name) query.set('name', filters.name);
+    if (filters.state) query.set('state', filters.state);
+    if (cursor) query.set('cursor', cursor);
+    return request<Page<JobRun>>('GET', `/api/jobs/runs?${query}`);
+  },
   run: (name: string) => request<{ id: string; state: JobState }>('POST', `/api/jobs/${id(name)}/run`),
   runById: (runId: string) => request<JobRun>('GET', `/api/jobs/runs/${id(runId)}`),
 };
 
+/** Reports: list, one, create, and the content as JSON or CSV (issue 12; docs/reports.md). */
+export const reports = {
+  list: (cursor?: string | null) => request<Page<Report>>('GET', `/api/reports?limit=20${cursor ? `&cursor=${id(cursor)}` : ''}`),
+  get: (reportId: string) => request<Report>('GET', `/api/reports/${id(reportId)}`),
+  create: (body: NewReport) => request<{ id: string; status: ReportStatus }>('POST', '/api/reports', { body }),
+  content: (reportId: string, format: 'json' | 'csv') =>
+    requestBlob(`/api/reports/${id(reportId)}/content`, undefined, format === 'csv' ? 'text/csv' : 'application/json'),
+};
+
+/** The server's public configuration (no token): limits the report form shows and checks. */
+export const serverConfig = {
+  get: () => request<PublicConfig>('GET', '/api/config', { anonymous: true }),
+};

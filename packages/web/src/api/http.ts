@@ -71,8 +71,8 @@ export async function request<T>(method: string, path: string, options: RequestO
 }
 
 /** Fetches bytes with the Authorization header (an <img src> could not send it). */
-export async function requestBlob(path: string, signal?: AbortSignal): Promise<Blob> {
-  const response = await authorized('GET', path, { signal, headers: { accept: '*/*' } });
+export async function requestBlob(path: string, signal?: AbortSignal, accept = '*/*'): Promise<Blob> {
+  const response = await authorized('GET', path, { signal, headers: { accept } });
   if (!response.ok) throw await toError(response);
   return response.blob();
 }

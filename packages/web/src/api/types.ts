@@ -1,4 +1,4 @@
-import type { ApiKeyScope, IncidentEvent, Role, Status, Urgency } from '@alertautec/core';
+import type { ApiKeyScope, IncidentEvent, IncidentSort, Role, Status, Urgency } from '@alertautec/core';
 import type {
   ApiKey,
   Category,
@@ -12,6 +12,8 @@ import type {
   User as UserSchema,
 } from '@alertautec/core/schemas';
 import type { Job, JobRun, JobState, MailboxItem, NotificationRule, NotificationStatus, OutboxItem } from '@alertautec/core/schemas';
+import type { PublicConfig } from '@alertautec/core/schemas';
+import type { NewReport, Report, ReportKind, ReportStatus } from '@alertautec/core/schemas';
 import type { EscalationLevel, EscalationPolicy, EscalationRole, NotificationChannel } from '@alertautec/core';
 
 /**
@@ -25,8 +27,12 @@ export type Incident = IncidentView;
 export type PossibleDuplicate = DuplicateSummary;
 export type CampusLocation = Location;
 export type LocationCheck = LocationValidation;
+/** GET /api/config: the server's limits and numbers (attachments, text lengths, emergency phone). */
+export type { PublicConfig };
 // The admin screens for notifications, escalation and jobs (issue 11/12).
 export type { EscalationLevel, EscalationPolicy, EscalationRole, Job, JobRun, JobState, MailboxItem, NotificationChannel, NotificationRule, NotificationStatus, OutboxItem };
+// The reports page (issue 12 item 6).
+export type { NewReport, Report, ReportKind, ReportStatus };
 
 export interface TokenPair {
   accessToken: string;
@@ -48,6 +54,8 @@ export interface IncidentDraft {
   title?: string;
   locationCode?: string;
   locationText?: string;
+  lat?: number;
+  lng?: number;
   anonymous?: boolean;
 }
 
@@ -71,4 +79,6 @@ export interface IncidentFilters {
   departmentId?: string;
   mine?: boolean;
   q?: string;
+  /** The server's order (default newest); each has its own cursor. */
+  sort?: IncidentSort;
 }

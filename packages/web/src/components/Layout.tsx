@@ -51,7 +51,7 @@ export function Layout({ children }: { children: ReactNode }) {
             {session && (
               <>
                 <NotificationBell />
-                <span className="user-chip" title={session.user.email}>
+                <span className="user-chip" title={`${session.user.name} · ${t(`role.${session.user.role}`)} · ${session.user.email}`}>
                   {session.user.name} · {t(`role.${session.user.role}`)}
                 </span>
                 <Link to="/preferences" className="button-ghost header-link" aria-current={path === '/preferences' ? 'page' : undefined}>

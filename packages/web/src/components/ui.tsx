@@ -1,7 +1,7 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 import { ApiError } from '../api/http.js';
 import type { Status, Urgency } from '../api/types.js';
-import { useT, type MessageKey } from '../i18n/index.js';
+import { hasMessage, useT, type MessageKey } from '../i18n/index.js';
 import { setPageTitle } from '../page-title.js';
 
 export function StatusBadge({ status }: { status: Status }) {
@@ -14,40 +14,21 @@ export function UrgencyBadge({ urgency }: { urgency: Urgency }) {
   return <span className={`badge urgency-${urgency}`}>{t(`urgency.${urgency}`)}</span>;
 }
 
-const KNOWN_ERRORS = new Set([
-  'invalid_credentials',
-  'email_taken',
-  'account_disabled',
-  'rate_limited',
-  'invalid_transition',
-  'version_mismatch',
-  'concurrent_update',
-  'too_many_attachments',
-  'file_too_large',
-  'unsupported_file_type',
-  'validation_failed',
-  'not_found',
-  'forbidden',
-  'network',
-  'last_admin',
-  'unknown_department',
-  'notification_not_retryable',
-  'unknown_user',
-  'dev_mailbox_disabled',
-]);
-
-/** A translated sentence for a failed call (the server's detail when we have no words). */
+/**
+ * A sentence in the user's language for a failed call: the web app's own words for the
+ * problem `code` (`error.<code>` in the dictionaries), or a generic sentence for a code it
+ * does not know. The server's `detail` (English, for programs and logs) is never shown.
+ */
 export function useErrorText(): (error: unknown) => string {
   const { t } = useT();
   return (error) => {
-    if (error instanceof ApiError) {
-      if (KNOWN_ERRORS.has(error.code)) {
-        const fields = error.fieldErrors.map((field) => `${field.path.replace(/^\//, '')}: ${field.message}`).join('; ');
-        return t(`error.${error.code}` as MessageKey) + (error.code === 'validation_failed' && fields ? ` (${fields})` : '');
-      }
-      return `${t('error.generic')} ${error.message}`;
-    }
-    return t('error.generic');
+    if (!(error instanceof ApiError)) return t('error.generic');
+    const key = `error.${error.code}`;
+    const sentence = hasMessage(key) ? t(key) : t('error.generic');
+    if (error.code !== 'validation_failed') return sentence;
+    // Which fields to check, by their names in the user's language (those we have words for).
+    const fields = [...new Set(error.fieldErrors.map((field) => `field.${field.path.split('/')[1] ?? ''}`))].filter(hasMessage).map((field) => t(field));
+    return fields.length > 0 ? `${sentence} ${t('error.validation_failedFields', { fields: fields.join(', ') })}` : sentence;
   };
 }
 

@@ -1,10 +1,12 @@
 import { useSyncExternalStore } from 'react';
 import { en, enCategoryNames } from './en.js';
 import { es, type MessageKey } from './es.js';
+import { formatMessage, type Vars } from './format.js';
 
 /**
  * Translations without a library: one typed dictionary per language (Spanish is the
- * source; English must have every key, or the build fails). Placeholders are `{name}`.
+ * source; English must have every key, or the build fails). Placeholders are `{name}`;
+ * counts use plural blocks, `{n, plural, one {# lugar} other {# lugares}}` (format.ts).
  */
 export type Lang = 'es' | 'en';
 export type { MessageKey };
@@ -31,12 +33,15 @@ export function setLang(next: Lang): void {
   listeners.forEach((listener) => listener());
 }
 
-export type Vars = Record<string, string | number>;
+export type { Vars };
 
+/** A message with its placeholders filled and its plural blocks chosen (see format.ts). */
 export function translate(current: Lang, key: MessageKey, vars?: Vars): string {
-  const text = DICTIONARIES[current][key];
-  return vars ? text.replace(/\{(\w+)\}/g, (whole, name: string) => String(vars[name] ?? whole)) : text;
+  return formatMessage(DICTIONARIES[current][key], vars, LOCALES[current]);
 }
+
+/** Whether the dictionaries have this key (for codes from an open set, such as problem codes). */
+export const hasMessage = (key: string): key is MessageKey => key in DICTIONARIES.es;
 
 export interface Translator {
   lang: Lang;
@@ -45,7 +50,8 @@ export interface Translator {
   /** A label for a value from an open set (a category code): translated when known. */
   tOr: (key: string, fallback: string) => string;
   date: (iso: string | null | undefined) => string;
-  relative: (iso: string) => string;
+  /** How long ago or until `iso`, from `now` (ms; the current time unless given: see time/now.ts). */
+  relative: (iso: string, now?: number) => string;
   number: (value: number) => string;
 }
 
@@ -69,8 +75,10 @@ export function makeTranslator(current: Lang): Translator {
       return key in DICTIONARIES[current] ? DICTIONARIES[current][key as MessageKey] : fallback;
     },
     date: (iso) => (iso ? dateFormat.format(new Date(iso)) : '—'),
-    relative: (iso) => {
-      const minutes = Math.round((new Date(iso).getTime() - Date.now()) / 60_000);
+    relative: (iso, now = Date.now()) => {
+      const seconds = Math.round((new Date(iso).getTime() - now) / 1000);
+      if (Math.abs(seconds) < 60) return relativeFormat.format(seconds, 'second');
+      const minutes = Math.round(seconds / 60);
       if (Math.abs(minutes) < 60) return relativeFormat.format(minutes, 'minute');
       if (Math.abs(minutes) < 48 * 60) return relativeFormat.format(Math.round(minutes / 60), 'hour');
       return relativeFormat.format(Math.round(minutes / 1440), 'day');
@@ -80,6 +88,9 @@ export function makeTranslator(current: Lang): Translator {
 }
 
 const translators: Partial<Record<Lang, Translator>> = {};
+
+/** The translator of the language chosen now, for code outside React (DOM event handlers). */
+export const currentTranslator = (): Translator => (translators[lang] ??= makeTranslator(lang));
 
 export function useT(): Translator {
   const current = useSyncExternalStore(subscribe, () => lang);

@@ -21,6 +21,7 @@ function isStale(): boolean {
   const sources = Math.max(
     newestMtime(path.join(WEB_ROOT, 'src')),
     newestMtime(path.join(WEB_ROOT, 'index.html')),
+    newestMtime(path.join(WEB_ROOT, 'public')),
     newestMtime(path.join(WEB_ROOT, 'vite.config.ts')),
     newestMtime(CORE_SRC),
     newestMtime(CLIENT_SRC),

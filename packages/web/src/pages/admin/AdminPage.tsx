@@ -1,3 +1,5 @@
+import { useEffect } from 'react';
+import { clearSaved, SavedStatus } from '../../components/SavedStatus.js';
 import { PageTitle } from '../../components/ui.js';
 import { useT, type MessageKey } from '../../i18n/index.js';
 import { Link } from '../../router.js';
@@ -31,6 +33,8 @@ export function AdminPage({ section }: { section: string }) {
   const mailbox = useMailboxAvailable();
   const current = SECTIONS.find((item) => item.key === section) ?? SECTIONS[0]!;
   const shown = SECTIONS.filter((item) => !item.devOnly || mailbox === true || item === current);
+  // A confirmation belongs to the section it was given in.
+  useEffect(() => clearSaved(), [current.key]);
   return (
     <div className="stack">
       <PageTitle>{t('admin.title')}</PageTitle>
@@ -47,6 +51,7 @@ export function AdminPage({ section }: { section: string }) {
       </nav>
       <section aria-labelledby="admin-section-title" className="stack">
         <h2 id="admin-section-title" className="visually-hidden">{t(current.label)}</h2>
+        <SavedStatus />
         {current.render()}
       </section>
     </div>

@@ -3,6 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { admin } from '../../api/endpoints.js';
 import type { ApiKey, ApiKeyScope } from '../../api/types.js';
 import { announce } from '../../announcer.js';
+import { confirmSaved } from '../../components/SavedStatus.js';
 import { ErrorNotice, Loading } from '../../components/ui.js';
 import { useLoad } from '../../hooks.js';
 import { useT } from '../../i18n/index.js';
@@ -36,7 +37,7 @@ export function ApiKeysAdmin() {
     try {
       await admin.revokeApiKey(key.id);
       keys.reload();
-      announce(t('apiKeys.revoked', { name: key.name }));
+      confirmSaved(t('apiKeys.revoked', { name: key.name }));
     } catch (reason) {
       setError(reason);
     }

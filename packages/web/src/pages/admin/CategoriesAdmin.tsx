@@ -27,6 +27,7 @@ export function CategoriesAdmin() {
           onSubmit={async (values) => {
             await api.createCategory({ code: values.code ?? '', name: values.name ?? '', departmentId: values.departmentId ?? '' });
             await reloadCatalog();
+            return t('admin.created', { name: values.name ?? '' });
           }}
         />
       </details>
@@ -46,6 +47,7 @@ export function CategoriesAdmin() {
                     await api.updateCategory(category.code, { name: values.name ?? '', departmentId: values.departmentId ?? '' });
                     await reloadCatalog();
                     setEditing(null);
+                    return t('admin.updated', { name: values.name ?? '' });
                   }}
                 />
               ) : (

@@ -1,3 +1,4 @@
+import { DEPARTMENT_PHONE_PATTERN } from '@alertautec/core';
 import { useState } from 'react';
 import { catalog as api } from '../../api/endpoints.js';
 import { SimpleForm, type FieldSpec, type FormValues } from '../../components/SimpleForm.js';
@@ -15,7 +16,7 @@ export function DepartmentsAdmin() {
   const fields: FieldSpec[] = [
     { name: 'name', label: t('auth.name'), required: true },
     { name: 'email', label: t('auth.email'), type: 'email' },
-    { name: 'phone', label: t('admin.phone'), type: 'tel', pattern: '\\+?[0-9][0-9 ()\\-]{4,22}' },
+    { name: 'phone', label: t('admin.phone'), type: 'tel', pattern: DEPARTMENT_PHONE_PATTERN, invalidMessage: t('validation.phone') },
   ];
 
   return (
@@ -28,6 +29,7 @@ export function DepartmentsAdmin() {
           onSubmit={async (values) => {
             await api.createDepartment(body(values));
             await reloadCatalog();
+            return t('admin.created', { name: values.name ?? '' });
           }}
         />
       </details>
@@ -47,6 +49,7 @@ export function DepartmentsAdmin() {
                     await api.updateDepartment(department.id, body(values));
                     await reloadCatalog();
                     setEditing(null);
+                    return t('admin.updated', { name: values.name ?? '' });
                   }}
                 />
               ) : (

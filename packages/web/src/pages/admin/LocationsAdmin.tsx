@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { catalog as api } from '../../api/endpoints.js';
 import type { CampusLocation } from '../../api/types.js';
-import { announce } from '../../announcer.js';
+import { confirmSaved } from '../../components/SavedStatus.js';
 import { SimpleForm, type FieldSpec, type FormValues } from '../../components/SimpleForm.js';
 import { ErrorNotice, Loading } from '../../components/ui.js';
 import { reloadCatalog, useCatalog } from '../../catalog.js';
@@ -45,7 +45,7 @@ export function LocationsAdmin() {
     try {
       await api.deleteLocation(location.code);
       await reloadCatalog();
-      announce(t('admin.deleted', { name: location.name }));
+      confirmSaved(t('admin.deleted', { name: location.name }));
     } catch (reason) {
       setError(reason);
     }
@@ -61,6 +61,7 @@ export function LocationsAdmin() {
           onSubmit={async (values) => {
             await api.createLocation({ code: values.code ?? '', ...body(values) } as CampusLocation);
             await reloadCatalog();
+            return t('admin.created', { name: values.name ?? '' });
           }}
         />
       </details>
@@ -85,6 +86,7 @@ export function LocationsAdmin() {
                     await api.updateLocation(location.code, body(values) as Partial<CampusLocation>);
                     await reloadCatalog();
                     setEditing(null);
+                    return t('admin.updated', { name: values.name ?? '' });
                   }}
                 />
               ) : (

@@ -1,10 +1,13 @@
 import { useEffect, useState } from 'react';
 import { incidents as api } from '../../api/endpoints.js';
+import { ApiError } from '../../api/http.js';
 import type { IncidentEvent } from '../../api/types.js';
 import { announce } from '../../announcer.js';
 import { FileButton } from '../../components/FileButton.js';
 import { ErrorNotice } from '../../components/ui.js';
 import { useT } from '../../i18n/index.js';
+import { useServerConfig } from '../../server-config.js';
+import { checkFile } from '../student/file-check.js';
 
 type AttachmentEvent = Extract<IncidentEvent, { type: 'AttachmentAdded' }>;
 
@@ -63,6 +66,7 @@ function AttachmentItem({ incidentId, attachment }: { incidentId: string; attach
 export function Attachments(props: { incidentId: string; events: IncidentEvent[]; canAttach: boolean; onUploaded: () => void }) {
   const { incidentId, events, canAttach, onUploaded } = props;
   const { t } = useT();
+  const config = useServerConfig();
   const [progress, setProgress] = useState<number | null>(null);
   const [error, setError] = useState<unknown>(null);
   const attachments = events.filter((event): event is AttachmentEvent => event.type === 'AttachmentAdded');
@@ -70,6 +74,12 @@ export function Attachments(props: { incidentId: string; events: IncidentEvent[]
   const upload = async (file: File | undefined) => {
     if (!file) return;
     setError(null);
+    // Judged before sending, as the server will (content and size; limits from GET /api/config).
+    const problem = config && (await checkFile(file, { maxBytes: config.attachmentMaxBytes, types: config.attachmentTypes }));
+    if (problem) {
+      const code = problem.kind === 'tooLarge' ? 'file_too_large' : 'unsupported_file_type';
+      return setError(new ApiError(problem.kind === 'tooLarge' ? 413 : 415, code, code));
+    }
     setProgress(0);
     try {
       await api.attach(incidentId, file, setProgress);
@@ -97,7 +107,7 @@ export function Attachments(props: { incidentId: string; events: IncidentEvent[]
         <div className="field">
           <FileButton
             label={t('attachments.add')}
-            accept="image/jpeg,image/png,image/webp,application/pdf"
+            accept={config?.attachmentTypes.join(',')}
             disabled={progress !== null}
             onChange={(event) => void upload(event.target.files?.[0]).then(() => (event.target.value = ''))}
           />

@@ -1,4 +1,4 @@
-import { OPEN_STATUSES, URGENCIES } from '@alertautec/core';
+import { OPEN_STATUSES } from '@alertautec/core';
 import { useEffect, useMemo, useState } from 'react';
 import { CriticalAlerts } from '../../alerts/CriticalAlerts.js';
 import type { Incident, IncidentEvent, IncidentFilters } from '../../api/types.js';
@@ -8,17 +8,9 @@ import { departmentName, useCatalog } from '../../catalog.js';
 import { useSession } from '../../hooks.js';
 import { useT } from '../../i18n/index.js';
 import { Link, navigate, useCurrentLocation } from '../../router.js';
-import { BoardFilters, readView, writeView, type BoardView, type Sort } from './BoardFilters.js';
+import { BoardFilters, readView, writeView, type BoardView } from './BoardFilters.js';
+import { DueTimeCell, RelativeTime } from './BoardTimes.js';
 import { useLiveIncidentList } from './useLiveIncidentList.js';
-
-const time = (iso: string) => new Date(iso).getTime();
-const COMPARE: Record<Sort, (a: Incident, b: Incident) => number> = {
-  newest: (a, b) => time(b.createdAt) - time(a.createdAt),
-  oldest: (a, b) => time(a.createdAt) - time(b.createdAt),
-  urgency: (a, b) => URGENCIES.indexOf(b.urgency) - URGENCIES.indexOf(a.urgency) || time(b.createdAt) - time(a.createdAt),
-  sla: (a, b) => time(a.slaDueAt) - time(b.slaDueAt),
-  updated: (a, b) => time(b.updatedAt) - time(a.updatedAt),
-};
 
 function useDebounced<T>(value: T, ms: number): T {
   const [debounced, setDebounced] = useState(value);
@@ -31,7 +23,7 @@ function useDebounced<T>(value: T, ms: number): T {
 
 /** The live board for staff, authorities and admins. */
 export function BoardPage() {
-  const { t, tOr, relative } = useT();
+  const { t, tOr } = useT();
   const user = useSession()!.user;
   const campus = useCatalog();
   const { query } = useCurrentLocation();
@@ -45,8 +37,10 @@ export function BoardPage() {
       ...(view.category ? { category: view.category } : {}),
       ...(view.departmentId ? { departmentId: view.departmentId } : {}),
       ...(q ? { q } : {}),
+      // The server orders and pages (docs/incidents.md): what comes first is what matters most.
+      sort: view.sort,
     }),
-    [view.status, view.urgency, view.category, view.departmentId, q],
+    [view.status, view.urgency, view.category, view.departmentId, q, view.sort],
   );
   const onLiveChange = (incident: Incident, event: IncidentEvent) => {
     if (event.type === 'IncidentCreated') announce(t('board.newIncident', { title: incident.title }));
@@ -54,7 +48,7 @@ export function BoardPage() {
       announce(t('board.statusChanged', { title: incident.title, status: t(`status.${incident.status}`) }));
   };
   const list = useLiveIncidentList(filters, onLiveChange);
-  const rows = useMemo(() => [...list.items].sort(COMPARE[view.sort]), [list.items, view.sort]);
+  const rows = list.items;
   const setView = (next: BoardView) => navigate(`/board?${writeView(next)}`, { replace: true });
 
   return (
@@ -64,7 +58,7 @@ export function BoardPage() {
       <BoardFilters view={view} onChange={setView} showDepartment={user.role !== 'staff'} />
       <ErrorNotice error={list.error} />
       <p className="muted" aria-live="polite">
-        {t(rows.length === 1 ? 'board.countOne' : 'board.count', { n: rows.length })}
+        {t('board.count', { n: rows.length })}
         {list.hasMore ? ` ${t('board.more')}` : ''}
       </p>
       {rows.length === 0 && !list.loading ? (
@@ -78,6 +72,7 @@ export function BoardPage() {
                 <th scope="col">{t('incident.title')}</th>
                 <th scope="col">{t('incident.status')}</th>
                 <th scope="col">{t('incident.urgency')}</th>
+                <th scope="col">{t('board.due')}</th>
                 <th scope="col">{t('incident.category')}</th>
                 <th scope="col">{t('incident.location')}</th>
                 <th scope="col">{t('incident.department')}</th>
@@ -88,12 +83,12 @@ export function BoardPage() {
               {rows.map((incident) => {
                 const place = campus?.locations.find((location) => location.code === incident.locationCode)?.name ?? incident.locationText ?? '—';
                 const categoryName = campus?.categories.find((category) => category.code === incident.category)?.name ?? incident.category;
-                const overdue = !incident.acknowledgedAt && OPEN_STATUSES.includes(incident.status) && time(incident.slaDueAt) < Date.now();
                 return (
                   <tr key={incident.id} className={list.highlighted.has(incident.id) ? 'is-fresh' : undefined} data-incident-id={incident.id}>
                     <th scope="row" data-label={t('incident.title')}>
                       <Link to={`/incidents/${incident.id}`}>{incident.title}</Link>
-                      {overdue && <span className="badge badge-overdue">{t('detail.overdue')}</span>}
+                      {/* More than its reporter ("it affects me too"); updated live by IncidentAffected. */}
+                      {incident.affectedCount > 1 && <span className="affected-count">{t('incident.affected', { n: incident.affectedCount })}</span>}
                     </th>
                     <td data-label={t('incident.status')}>
                       <StatusBadge status={incident.status} />
@@ -101,11 +96,13 @@ export function BoardPage() {
                     <td data-label={t('incident.urgency')}>
                       <UrgencyBadge urgency={incident.urgency} />
                     </td>
+                    {/* The times count on by themselves (BoardTimes.tsx): a tick never redraws the row. */}
+                    <DueTimeCell incident={incident} label={t('board.due')} />
                     <td data-label={t('incident.category')}>{tOr(`category.${incident.category}`, categoryName)}</td>
                     <td data-label={t('incident.location')}>{place}</td>
                     <td data-label={t('incident.department')}>{departmentName(campus, incident.departmentId)}</td>
                     <td data-label={t('incident.createdAt')}>
-                      <time dateTime={incident.createdAt}>{relative(incident.createdAt)}</time>
+                      <RelativeTime iso={incident.createdAt} />
                     </td>
                   </tr>
                 );

@@ -24,7 +24,7 @@ export function CommentForm({ incidentId, canInternal, onAdded }: { incidentId: 
   };
 
   return (
-    <form className="stack-sm" onSubmit={(event) => void submit(event)}>
+    <form className={`comment-form stack-sm${canInternal && internal ? ' is-internal' : ''}`} onSubmit={(event) => void submit(event)}>
       <div className="field">
         <label htmlFor={textId}>{t('comments.label')}</label>
         <textarea id={textId} rows={3} maxLength={4000} required value={text} onChange={(event) => setText(event.target.value)} />
@@ -39,6 +39,7 @@ export function CommentForm({ incidentId, canInternal, onAdded }: { incidentId: 
           </span>
         </label>
       )}
+      {canInternal && internal && <p className="internal-banner">{t('comments.internalBanner')}</p>}
       <ErrorNotice error={error} />
       <div className="button-row">
         <button type="submit" disabled={busy || !text.trim()}>

@@ -87,6 +87,7 @@ export function IncidentPage({ incidentId }: { incidentId: string }) {
         <StatusBadge status={incident.status} />
         <UrgencyBadge urgency={incident.urgency} />
         {overdue && <span className="badge badge-overdue">{t('detail.overdue')}</span>}
+        <span className="affected-count">{t('incident.affected', { n: incident.affectedCount })}</span>
       </div>
       <div className="detail-grid">
         <div className="stack">
@@ -107,10 +108,10 @@ export function IncidentPage({ incidentId }: { incidentId: string }) {
               <dd>{date(incident.resolvedAt)}</dd>
               <dt>{t('incident.slaDue')}</dt>
               <dd>{date(incident.slaDueAt)}</dd>
-              {incident.anonymous && (
+              {(incident.anonymous || incident.reporterName) && (
                 <>
                   <dt>{t('incident.reporter')}</dt>
-                  <dd>{t('incident.anonymous')}</dd>
+                  <dd>{incident.reporterName ?? t('incident.anonymous')}</dd>
                 </>
               )}
             </dl>
@@ -120,7 +121,7 @@ export function IncidentPage({ incidentId }: { incidentId: string }) {
           {(handler || (isMine && incident.status === 'resolved')) && (
             <section className="card" aria-labelledby="detail-actions">
               <h2 id="detail-actions">{t('detail.actions')}</h2>
-              {handler ? <StatusChanger incident={incident} moves={moves} onChanged={onChanged} /> : <ReporterActions incident={incident} onChanged={onChanged} />}
+              {handler ? <StatusChanger user={user} incident={incident} moves={moves} onChanged={onChanged} /> : <ReporterActions user={user} incident={incident} onChanged={onChanged} />}
             </section>
           )}
           {user.role === 'admin' && (
@@ -137,7 +138,7 @@ export function IncidentPage({ incidentId }: { incidentId: string }) {
         <div className="stack">
           <section className="card" aria-labelledby="detail-timeline">
             <h2 id="detail-timeline">{t('detail.timeline')}</h2>
-            <Timeline events={events} user={user} />
+            <Timeline events={events} user={user} departmentId={incident.departmentId} />
           </section>
           <section className="card" aria-labelledby="detail-comment">
             <h2 id="detail-comment">{t('comments.title')}</h2>

@@ -1,7 +1,10 @@
+import { seesDepartment } from '@alertautec/core';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { incidents as api } from '../../api/endpoints.js';
 import type { Incident, IncidentEvent, IncidentFilters } from '../../api/types.js';
+import { getSession } from '../../api/session.js';
 import { subscribe } from '../../live.js';
+import { placeInOrder } from './live-order.js';
 
 const HIGHLIGHT_MS = 6_000;
 
@@ -18,6 +21,16 @@ export function matchesFilters(filters: IncidentFilters, incident: Incident): bo
   return true;
 }
 
+/**
+ * Whether a row we show stays after a reassignment: staff see their department's incidents
+ * only (core's visibility policy), and a department filter keeps its department's.
+ */
+function staysAfterReassignment(filters: IncidentFilters, incident: Incident): boolean {
+  const user = getSession()?.user;
+  if (user && seesDepartment(user) && incident.departmentId !== user.departmentId) return false;
+  return !filters.departmentId || incident.departmentId === filters.departmentId;
+}
+
 /** Applies what an event says to a row we already show, without a round trip. */
 function applyEvent(incident: Incident, event: IncidentEvent): Incident {
   switch (event.type) {
@@ -26,6 +39,9 @@ function applyEvent(incident: Incident, event: IncidentEvent): Incident {
       return { ...incident, status: event.status, updatedAt: event.updatedAt, version: incident.version + 1 };
     case 'DepartmentAssigned':
       return { ...incident, departmentId: event.departmentId, updatedAt: event.at, version: incident.version + 1 };
+    case 'IncidentAffected':
+      // Only the count moves (the server changes neither the version nor updatedAt).
+      return { ...incident, affectedCount: event.affectedCount };
     default:
       return { ...incident, updatedAt: event.at };
   }
@@ -44,8 +60,10 @@ export interface LiveIncidentList {
 }
 
 /**
- * A paginated incident list kept current by live events: rows that change are updated
- * and highlighted, new matching incidents appear at the top, and a resync refetches.
+ * A paginated incident list in the server's order, kept current by live events: rows that
+ * change are updated, highlighted and moved where the order puts them; new matching
+ * incidents appear at their place in the order (or, past the loaded pages, when "load more"
+ * reaches them); a resync refetches.
  */
 export function useLiveIncidentList(filters: IncidentFilters, onLiveChange?: (incident: Incident, event: IncidentEvent) => void): LiveIncidentList {
   const [items, setItems] = useState<Incident[]>([]);
@@ -56,9 +74,13 @@ export function useLiveIncidentList(filters: IncidentFilters, onLiveChange?: (in
   const [generation, setGeneration] = useState(0);
   const itemsRef = useRef(items);
   itemsRef.current = items;
+  const hasMoreRef = useRef(false);
+  hasMoreRef.current = cursor !== null;
   const filtersKey = JSON.stringify(filters);
   const filtersRef = useRef(filters);
   filtersRef.current = filters;
+  const errorRef = useRef(error);
+  errorRef.current = error;
   const onChangeRef = useRef(onLiveChange);
   onChangeRef.current = onLiveChange;
 
@@ -101,11 +123,19 @@ export function useLiveIncidentList(filters: IncidentFilters, onLiveChange?: (in
         {},
         {
           onResync: reload,
+          // A fetch that failed while the connection was down (a filter changed meanwhile): again, now.
+          onReconnected: () => errorRef.current && reload(),
           onEvent: (event) => {
             const known = itemsRef.current.find((incident) => incident.id === event.id);
             if (known) {
               const updated = applyEvent(known, event);
-              setItems((current) => current.map((incident) => (incident.id === event.id ? updated : incident)));
+              // Reassigned away from what this list may show: it leaves at once, not at the next reload.
+              if (event.type === 'DepartmentAssigned' && !staysAfterReassignment(filtersRef.current, updated)) {
+                setItems((current) => current.filter((row) => row.id !== event.id));
+                return;
+              }
+              // It may move (urgency, due and updated orders): to where the order now puts it.
+              setItems((current) => placeInOrder(current, updated, filtersRef.current.sort, hasMoreRef.current));
               highlight(event.id);
               onChangeRef.current?.(updated, event);
               return;
@@ -116,7 +146,9 @@ export function useLiveIncidentList(filters: IncidentFilters, onLiveChange?: (in
               .get(event.id)
               .then((incident) => {
                 if (!matchesFilters(filtersRef.current, incident)) return;
-                setItems((current) => (current.some((row) => row.id === incident.id) ? current : [incident, ...current]));
+                setItems((current) =>
+                  current.some((row) => row.id === incident.id) ? current : placeInOrder(current, incident, filtersRef.current.sort, hasMoreRef.current),
+                );
                 highlight(incident.id);
                 onChangeRef.current?.(incident, event);
               })

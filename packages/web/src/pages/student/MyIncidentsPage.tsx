@@ -5,12 +5,14 @@ import { EmptyState, ErrorNotice, ListFooter, PageTitle, StatusBadge, UrgencyBad
 import { useCatalog } from '../../catalog.js';
 import { useT } from '../../i18n/index.js';
 import { Link } from '../../router.js';
+import { useSession } from '../../hooks.js';
 import { ReporterActions } from '../incidents/StatusActions.js';
 import { useLiveIncidentList } from '../incidents/useLiveIncidentList.js';
 
 /** The signed-in user's own reports, with live status and the confirm/reopen choice. */
 export function MyIncidentsPage() {
   const { t, tOr, relative } = useT();
+  const user = useSession()!.user;
   const campus = useCatalog();
   const filters = useMemo(() => ({ mine: true }), []);
   const onLiveChange = (incident: Incident, event: IncidentEvent) => {
@@ -53,7 +55,7 @@ export function MyIncidentsPage() {
                   {t('mine.reported')} {relative(incident.createdAt)}
                 </span>
               </p>
-              {incident.status === 'resolved' && <ReporterActions incident={incident} onChanged={list.replace} />}
+              {incident.status === 'resolved' && <ReporterActions user={user} incident={incident} onChanged={list.replace} />}
             </li>
           );
         })}

@@ -1,6 +1,11 @@
-import { useEffect, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import { FileButton } from '../../components/FileButton.js';
 import { useT } from '../../i18n/index.js';
+import { useServerConfig } from '../../server-config.js';
+import { checkFile, typeLabel } from './file-check.js';
+
+/** Releases the thumbnails' object URLs (the owner of the photos calls it when it lets them go). */
+export const releasePhotos = (photos: PickedPhoto[]) => photos.forEach((photo) => photo.previewUrl && URL.revokeObjectURL(photo.previewUrl));
 
 export interface PickedPhoto {
   key: string;
@@ -12,36 +17,47 @@ export interface PickedPhoto {
 /** Upload progress per photo: a fraction 0..1, 'done', or an error text. */
 export type UploadProgress = Record<string, number | 'done' | { error: string }>;
 
-export const MAX_PHOTOS = 5;
-export const MAX_BYTES = 10 * 1_048_576;
-const ACCEPTED = ['image/jpeg', 'image/png', 'image/webp', 'application/pdf'];
-
 let counter = 0;
 
-export function PhotoPicker(props: { photos: PickedPhoto[]; onChange: (photos: PickedPhoto[]) => void; progress?: UploadProgress; disabled?: boolean }) {
-  const { photos, onChange, progress, disabled } = props;
-  const { t, number } = useT();
+const megabytes = (bytes: number) => Math.round((bytes / 1_048_576) * 10) / 10;
+
+export function PhotoPicker(props: {
+  photos: PickedPhoto[];
+  onChange: (photos: PickedPhoto[]) => void;
+  progress?: UploadProgress;
+  disabled?: boolean;
+  /** Sends a file that failed again (the incident exists already). */
+  onRetry?: (photo: PickedPhoto) => void;
+}) {
+  const { photos, onChange, progress, disabled, onRetry } = props;
+  const { t, number, locale } = useT();
+  const config = useServerConfig();
   const input = useRef<HTMLInputElement>(null);
-  const [problem, setProblem] = useState<string | null>(null);
+  const [problems, setProblems] = useState<string[]>([]);
+  // The limits are the server's (GET /api/config); until they arrive, nothing can be added.
+  const maxCount = config?.attachmentMaxCount ?? 0;
+  const types = config?.attachmentTypes ?? [];
+  const typeList = new Intl.ListFormat(locale, { type: 'disjunction' }).format(types.map(typeLabel));
 
-  // Thumbnails are object URLs: release them when the picker goes away.
-  const latest = useRef(photos);
-  latest.current = photos;
-  useEffect(() => () => latest.current.forEach((photo) => photo.previewUrl && URL.revokeObjectURL(photo.previewUrl)), []);
 
-  const add = (files: FileList | null) => {
-    if (!files) return;
+  // Checked here, before anything is sent: the count, the size, and the type by content.
+  const add = async (files: File[]) => {
+    if (!config) return;
+    if (input.current) input.current.value = '';
     const next = [...photos];
-    let rejected: string | null = null;
-    for (const file of Array.from(files)) {
-      if (next.length >= MAX_PHOTOS) rejected = t('photos.tooMany', { n: MAX_PHOTOS });
-      else if (!ACCEPTED.includes(file.type)) rejected = t('photos.badType', { name: file.name });
-      else if (file.size > MAX_BYTES) rejected = t('photos.tooLarge', { name: file.name, n: MAX_BYTES / 1_048_576 });
+    const rejected: string[] = [];
+    for (const file of files) {
+      if (next.length >= maxCount) {
+        rejected.push(t('photos.tooMany', { n: maxCount }));
+        break;
+      }
+      const problem = await checkFile(file, { maxBytes: config.attachmentMaxBytes, types });
+      if (problem?.kind === 'tooLarge') rejected.push(t('photos.tooLarge', { name: file.name, n: number(megabytes(config.attachmentMaxBytes)) }));
+      else if (problem?.kind === 'badType') rejected.push(t('photos.badContent', { name: file.name, types: typeList }));
       else next.push({ key: `photo-${++counter}`, file, previewUrl: file.type.startsWith('image/') ? URL.createObjectURL(file) : null });
     }
-    setProblem(rejected);
+    setProblems(rejected);
     onChange(next);
-    if (input.current) input.current.value = '';
   };
 
   const remove = (photo: PickedPhoto) => {
@@ -57,19 +73,21 @@ export function PhotoPicker(props: { photos: PickedPhoto[]; onChange: (photos: P
       <FileButton
         ref={input}
         label={t('photos.add')}
-        accept={ACCEPTED.join(',')}
+        accept={types.join(',')}
         multiple
-        disabled={disabled || photos.length >= MAX_PHOTOS}
+        disabled={disabled || !config || photos.length >= maxCount}
         aria-describedby="photo-hint"
-        onChange={(event) => add(event.target.files)}
+        onChange={(event) => void add(Array.from(event.target.files ?? []))}
       />
       <p id="photo-hint" className="hint">
-        {t('photos.hint', { n: MAX_PHOTOS, mb: MAX_BYTES / 1_048_576 })}
+        {config ? t('photos.limits', { n: maxCount, types: typeList, mb: number(megabytes(config.attachmentMaxBytes)) }) : t('common.loading')}
       </p>
-      {problem && (
-        <p className="notice notice-error" role="alert">
-          {problem}
-        </p>
+      {problems.length > 0 && (
+        <div className="notice notice-error" role="alert">
+          {problems.map((problem, index) => (
+            <p key={index}>{problem}</p>
+          ))}
+        </div>
       )}
       {photos.length > 0 && (
         <ul className="thumbs" aria-label={t('photos.chosen')}>
@@ -88,6 +106,11 @@ export function PhotoPicker(props: { photos: PickedPhoto[]; onChange: (photos: P
                 )}
                 {state === 'done' && <span className="ok">{t('photos.uploaded')}</span>}
                 {typeof state === 'object' && <span className="error-text">{state.error}</span>}
+                {typeof state === 'object' && onRetry && (
+                  <button type="button" onClick={() => onRetry(photo)} aria-label={t('photos.retryNamed', { name: photo.file.name })}>
+                    {t('photos.retry')}
+                  </button>
+                )}
                 {!disabled && (
                   <button type="button" className="button-link" onClick={() => remove(photo)} aria-label={t('photos.removeNamed', { name: photo.file.name })}>
                     {t('photos.remove')}

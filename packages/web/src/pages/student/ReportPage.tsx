@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { incidents } from '../../api/endpoints.js';
 import type { Incident, IncidentDraft, ReportPreview, Urgency } from '../../api/types.js';
 import { announce } from '../../announcer.js';
@@ -6,8 +6,11 @@ import { ErrorNotice, PageTitle, useErrorText } from '../../components/ui.js';
 import { useCatalog } from '../../catalog.js';
 import { useT } from '../../i18n/index.js';
 import { Link } from '../../router.js';
+import { useServerConfig } from '../../server-config.js';
+import { DescriptionField, textLength } from './DescriptionField.js';
+import { EmergencyCall } from './EmergencyCall.js';
 import { LocationPicker, type LocationValue } from './LocationPicker.js';
-import { PhotoPicker, type PickedPhoto, type UploadProgress } from './PhotoPicker.js';
+import { PhotoPicker, releasePhotos, type PickedPhoto, type UploadProgress } from './PhotoPicker.js';
 import { ReportReview } from './ReportReview.js';
 import { UrgencyField } from './UrgencyField.js';
 
@@ -23,6 +26,8 @@ export function ReportPage() {
   const { t, tOr } = useT();
   const errorText = useErrorText();
   const campus = useCatalog();
+  const config = useServerConfig();
+  const descriptionInput = useRef<HTMLTextAreaElement>(null);
   const [step, setStep] = useState<Step>('edit');
   const [category, setCategory] = useState('');
   const [title, setTitle] = useState('');
@@ -38,6 +43,10 @@ export function ReportPage() {
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const [locationMissing, setLocationMissing] = useState(false);
+  // The thumbnails live as long as the report does (every step shows them), not as one picker.
+  const photosNow = useRef(photos);
+  photosNow.current = photos;
+  useEffect(() => () => releasePhotos(photosNow.current), []);
 
   const draft = (): IncidentDraft => ({
     category,
@@ -46,11 +55,19 @@ export function ReportPage() {
     ...(title.trim() ? { title: title.trim() } : {}),
     ...(location.code ? { locationCode: location.code } : {}),
     ...(location.text.trim() ? { locationText: location.text.trim() } : {}),
+    ...(location.point ? { lat: location.point.lat, lng: location.point.lng } : {}),
     ...(anonymous ? { anonymous: true } : {}),
   });
 
   const review = async (event: FormEvent) => {
     event.preventDefault();
+    // Over-length is refused, never cut: the field says by how much (DescriptionField).
+    if (config && textLength(description.trim()) > config.descriptionMaxLength) {
+      setError(null);
+      descriptionInput.current?.focus();
+      announce(t('report.description.tooLong', { max: config.descriptionMaxLength, over: textLength(description.trim()) - config.descriptionMaxLength }));
+      return;
+    }
     if (!location.code && !location.text.trim()) {
       setError(null);
       document.getElementById('location-search')?.focus();
@@ -78,13 +95,7 @@ export function ReportPage() {
       setCreated(incident);
       for (const photo of photos) {
         if (progress[photo.key] === 'done') continue;
-        setProgress((current) => ({ ...current, [photo.key]: 0 }));
-        try {
-          await incidents.attach(incident.id, photo.file, (fraction) => setProgress((current) => ({ ...current, [photo.key]: fraction })));
-          setProgress((current) => ({ ...current, [photo.key]: 'done' }));
-        } catch (reason) {
-          setProgress((current) => ({ ...current, [photo.key]: { error: errorText(reason) } }));
-        }
+        await upload(incident, photo);
       }
       setStep('done');
       announce(t('report.sent'));
@@ -95,6 +106,21 @@ export function ReportPage() {
     }
   };
 
+  // One file to the incident (which exists already): a failure stays on that file, with a retry.
+  const upload = async (incident: Incident, photo: PickedPhoto) => {
+    setProgress((current) => ({ ...current, [photo.key]: 0 }));
+    try {
+      await incidents.attach(incident.id, photo.file, (fraction) => setProgress((current) => ({ ...current, [photo.key]: fraction })));
+      setProgress((current) => ({ ...current, [photo.key]: 'done' }));
+    } catch (reason) {
+      setProgress((current) => ({ ...current, [photo.key]: { error: errorText(reason) } }));
+    }
+  };
+  const retry = (photo: PickedPhoto) => {
+    if (!created) return;
+    void upload(created, photo).then(() => announce(t('photos.retried', { name: photo.file.name })));
+  };
+
   const restart = () => {
     setStep('edit');
     setCategory('');
@@ -103,20 +129,24 @@ export function ReportPage() {
     setUrgency('medium');
     setLocation({ code: null, text: '' });
     setAnonymous(false);
+    releasePhotos(photos);
     setPhotos([]);
     setProgress({});
     setPreview(null);
     setCreated(null);
   };
 
+  // Each step has its own key: its page title mounts afresh and takes the focus (PageTitle),
+  // so after the review (or back from it) the keyboard starts at the top of the new step.
   if (step === 'done' && created) {
     const failed = Object.values(progress).some((state) => typeof state === 'object');
     return (
-      <div className="stack narrow">
+      <div key="done" className="stack narrow">
         <PageTitle>{t('report.sentTitle')}</PageTitle>
         <p className="notice notice-success">{t('report.sentLead', { title: created.title })}</p>
-        {failed && <p className="notice notice-warning">{t('photos.someFailed')}</p>}
-        <PhotoPicker photos={photos} onChange={setPhotos} progress={progress} disabled />
+        {created.urgency === 'critical' && <EmergencyCall department={campus?.departments.find((department) => department.id === created.departmentId)} />}
+        {failed && <p className="notice notice-warning">{t('photos.failedRetry')}</p>}
+        <PhotoPicker photos={photos} onChange={setPhotos} progress={progress} disabled onRetry={retry} />
         <div className="button-row">
           <Link to={`/incidents/${created.id}`} className="button button-primary">
             {t('report.viewIncident')}
@@ -131,8 +161,9 @@ export function ReportPage() {
 
   if (step === 'review' && preview) {
     return (
-      <div className="stack narrow">
+      <div key="review" className="stack narrow">
         <PageTitle>{t('review.title')}</PageTitle>
+        {preview.incident.urgency === 'critical' && <EmergencyCall department={preview.department} />}
         <ReportReview preview={preview} photos={photos} />
         {busy && photos.length > 0 && <PhotoPicker photos={photos} onChange={setPhotos} progress={progress} disabled />}
         <ErrorNotice error={error} />
@@ -149,7 +180,7 @@ export function ReportPage() {
   }
 
   return (
-    <div className="narrow">
+    <div key="edit" className="narrow">
       <PageTitle>{t('report.title')}</PageTitle>
       <p className="muted">{t('report.lead')}</p>
       <form className="stack card" onSubmit={(event) => void review(event)} noValidate={false}>
@@ -171,19 +202,19 @@ export function ReportPage() {
           </p>
         )}
         <UrgencyField value={urgency} onChange={setUrgency} />
+        {urgency === 'critical' && (
+          <EmergencyCall department={campus?.departments.find((department) => department.id === campus.categories.find((item) => item.code === category)?.departmentId)} />
+        )}
         <div className="field">
           <label htmlFor="report-title">
             {t('incident.title')} <span className="muted">({t('common.optional')})</span>
           </label>
-          <input id="report-title" maxLength={120} value={title} onChange={(event) => setTitle(event.target.value)} aria-describedby="report-title-hint" />
+          <input id="report-title" maxLength={config?.titleMaxLength} value={title} onChange={(event) => setTitle(event.target.value)} aria-describedby="report-title-hint" />
           <p id="report-title-hint" className="hint">
             {t('report.titleHint')}
           </p>
         </div>
-        <div className="field">
-          <label htmlFor="report-description">{t('incident.description')}</label>
-          <textarea id="report-description" required maxLength={4000} rows={5} value={description} onChange={(event) => setDescription(event.target.value)} />
-        </div>
+        <DescriptionField ref={descriptionInput} value={description} onChange={setDescription} max={config?.descriptionMaxLength ?? null} />
         <PhotoPicker photos={photos} onChange={setPhotos} />
         <label className="checkbox">
           <input type="checkbox" checked={anonymous} onChange={(event) => setAnonymous(event.target.checked)} />

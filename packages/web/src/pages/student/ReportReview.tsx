@@ -1,7 +1,12 @@
-import type { ReportPreview } from '../../api/types.js';
-import { StatusBadge, UrgencyBadge } from '../../components/ui.js';
+import { useState } from 'react';
+import { OPEN_STATUSES } from '@alertautec/core';
+import { incidents } from '../../api/endpoints.js';
+import type { PossibleDuplicate, ReportPreview } from '../../api/types.js';
+import { announce } from '../../announcer.js';
+import { ErrorNotice, StatusBadge, UrgencyBadge } from '../../components/ui.js';
 import { useCatalog } from '../../catalog.js';
 import { useT } from '../../i18n/index.js';
+import { Link } from '../../router.js';
 import type { PickedPhoto } from './PhotoPicker.js';
 
 /** The report as it will be filed, its department, and reports that may be the same. */
@@ -44,15 +49,17 @@ export function ReportReview({ preview, photos }: { preview: ReportPreview; phot
           <>
             <p className="notice notice-warning">{t('review.duplicatesLead', { n: possibleDuplicates.length })}</p>
             <ul className="duplicate-list">
-              {possibleDuplicates.map((duplicate, index) => (
-                <li key={duplicate.id ?? `hidden-${index}`}>
+              {possibleDuplicates.map((duplicate) => (
+                <li key={duplicate.id} data-incident-id={duplicate.id}>
                   <strong>{duplicate.title ?? t('review.someoneElse', { category: tOr(`category.${duplicate.category}`, categoryName).toLowerCase() })}</strong>
                   <span className="row-meta">
                     <StatusBadge status={duplicate.status} /> <UrgencyBadge urgency={duplicate.urgency} />
                     <span>{duplicate.locationText ?? duplicate.locationCode ?? ''}</span>
                     {duplicate.distanceMeters !== null && <span>{t('review.distance', { m: number(duplicate.distanceMeters) })}</span>}
                     <span>{relative(duplicate.createdAt)}</span>
+                    <span className="affected-count">{t('incident.affected', { n: duplicate.affectedCount })}</span>
                   </span>
+                  <AffectsMeToo duplicate={duplicate} />
                 </li>
               ))}
             </ul>
@@ -60,5 +67,41 @@ export function ReportReview({ preview, photos }: { preview: ReportPreview; phot
         )}
       </section>
     </div>
+  );
+}
+
+/**
+ * "It affects me too / it's the same": the student follows the open report instead of
+ * filing a new one (POST /api/incidents/:id/affected); the count shown goes up.
+ */
+function AffectsMeToo({ duplicate }: { duplicate: PossibleDuplicate }) {
+  const { t } = useT();
+  const [state, setState] = useState<{ busy: boolean; count?: number; error?: unknown }>({ busy: false });
+  if (!OPEN_STATUSES.includes(duplicate.status)) return null;
+  if (state.count !== undefined) {
+    return (
+      <p className="notice notice-success" role="status">
+        {t('review.affectedDone')} <strong>{t('incident.affected', { n: state.count })}</strong>{' '}
+        <Link to={`/incidents/${duplicate.id}`}>{t('review.affectedOpen')}</Link>
+      </p>
+    );
+  }
+  const join = async () => {
+    setState({ busy: true });
+    try {
+      const { affectedCount } = await incidents.affected(duplicate.id);
+      setState({ busy: false, count: affectedCount });
+      announce(t('review.affectedDone'));
+    } catch (error) {
+      setState({ busy: false, error });
+    }
+  };
+  return (
+    <>
+      <button type="button" className="button" disabled={state.busy} onClick={() => void join()}>
+        {t('review.affected')}
+      </button>
+      <ErrorNotice error={state.error} />
+    </>
   );
 }
