@@ -167,7 +167,7 @@ export const incidentsRepository = {
     if (filter.category) query = query.where(ref('category'), '=', filter.category);
     if (filter.departmentId) query = query.where('department_id', '=', filter.departmentId);
     if (filter.reporterId) query = query.where('reporter_id', '=', filter.reporterId);
-    if (filter.words?.length) query = query.where(await matchesSearch(db, scope.tenantId, filter.words));
+    if (filter.words?.length) query = query.where(await matchesSearch(db, filter.words));
     for (const literal of filter.literals ?? []) {
       const pattern = `%${escapeLike(literal)}%`;
       query = query.where(

@@ -53,10 +53,12 @@ export function wordStartMatch(terms: readonly string[], searchText: RawBuilder<
   )})`;
 }
 
-/** How many of a tenant's newest incidents SQLite looks at to tell a common search from a rare one. */
-const SAMPLE_ROWS = 1000;
-/** Matches in that sample from which the words count as common (0.5 %). */
-const COMMON_MATCHES = 5;
+/**
+ * Matches (in every tenant) up to which SQLite reads them from the index and sorts them; at
+ * this many or more the words are common enough that walking the list's order finds a page
+ * after a few thousand rows at most.
+ */
+const INDEXED_MATCHES_MAX = 2000;
 
 /**
  * A condition on `incidents` for the folded `words` of `q` (no words: true).
@@ -66,16 +68,19 @@ const COMMON_MATCHES = 5;
  * for a MATCH), and the index is the wrong way for common words: the list wants the first
  * page of matches in its order, which walking the order index and checking each row finds
  * after a few reads, while reading every match from the index and sorting them costs as
- * many steps as there are matches. So SQLite first counts matches among the tenant's
- * newest SAMPLE_ROWS incidents: common words are checked row by row, rare ones come from
- * the index (there are then at most about 0.5 % of the incidents to sort).
+ * many steps as there are matches. So SQLite first counts the index's matches, stopping at
+ * INDEXED_MATCHES_MAX (a few milliseconds even for a common word): fewer come from the index
+ * and are sorted; more are checked row by row along the order. A one-letter word is common
+ * by nature (and costly to count: its prefix spans a whole letter of the vocabulary). A
+ * sample of the newest rows is no guide: a word rare in the tenant may fill its last hour.
  */
-export async function matchesSearch(db: Db, tenantId: string, words: readonly string[]): Promise<RawBuilder<SqlBool>> {
+export async function matchesSearch(db: Db, words: readonly string[]): Promise<RawBuilder<SqlBool>> {
   const terms = searchTerms(words);
   if (terms.length === 0) return sql<SqlBool>`1 = 1`;
   if (db.getExecutor().adapter instanceof PostgresAdapter) return indexedMatch(db, terms);
+  if (terms.some((term) => [...term].length < 2)) return wordStartMatch(terms);
   const { rows } = await sql<{ n: number }>`select count(*) as n from (
-      select search_text from incidents where tenant_id = ${tenantId} order by id desc limit ${SAMPLE_ROWS}
-    ) as recent where ${wordStartMatch(terms, sql<string>`recent.search_text`)}`.execute(db);
-  return Number(rows[0]?.n ?? 0) >= COMMON_MATCHES ? wordStartMatch(terms) : indexedMatch(db, terms);
+      select 1 from incidents_search where incidents_search match ${terms.map(fts5Prefix).join(' ')} limit ${INDEXED_MATCHES_MAX}
+    )`.execute(db);
+  return Number(rows[0]?.n ?? 0) >= INDEXED_MATCHES_MAX ? wordStartMatch(terms) : indexedMatch(db, terms);
 }
