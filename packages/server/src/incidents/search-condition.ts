@@ -54,9 +54,9 @@ export function wordStartMatch(terms: readonly string[], searchText: RawBuilder<
 }
 
 /**
- * Matches (in every tenant) up to which the list reads them from the index and sorts them; at
- * this many or more the words are common enough that walking the list's order finds a page
- * after a few thousand rows at most.
+ * SQLite: matches (in every tenant) up to which the list reads them from the index and sorts
+ * them; at this many or more the words are common enough that walking the list's order finds
+ * a page after a few thousand rows at most.
  */
 const INDEXED_MATCHES_MAX = 2000;
 
@@ -67,9 +67,10 @@ const INDEXED_MATCHES_MAX = 2000;
  * MATCH; PostgreSQL's statistics hold whole words), and the index is the wrong way for common words: the list wants the first
  * page of matches in its order, which walking the order index and checking each row finds
  * after a few reads, while reading every match from the index and sorting them costs as
- * many steps as there are matches. So the list first counts the index's matches, stopping at
- * INDEXED_MATCHES_MAX (a few milliseconds even for a common word): fewer come from the index
- * and are sorted; more are checked row by row along the order. A one-letter word is common
+ * many steps as there are matches. So the list first tells rare from common — SQLite by
+ * counting the index's matches up to INDEXED_MATCHES_MAX (a few milliseconds even for a
+ * common word), PostgreSQL from its statistics (postgresCommon) — and reads rare ones from
+ * the index, sorting them, while common ones are checked row by row along the order. A one-letter word is common
  * by nature (and costly to count: its prefix spans a whole letter of the vocabulary). A
  * sample of the newest rows is no guide: a word rare in the tenant may fill its last hour.
  */
@@ -79,8 +80,8 @@ export async function matchesSearch(db: Db, words: readonly string[]): Promise<R
   const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
   const walk = postgres ? indexedMatch(db, terms) : wordStartMatch(terms);
   if (terms.some((term) => [...term].length < 2)) return walk;
-  const matches = postgres ? await countPostgresMatches(db, indexedMatch(db, terms)) : await countSqliteMatches(db, terms);
-  if (matches >= INDEXED_MATCHES_MAX) return walk;
+  const common = postgres ? await postgresCommon(db, terms) : (await countSqliteMatches(db, terms)) >= INDEXED_MATCHES_MAX;
+  if (common) return walk;
   // Few matches: their ids first, then the list's order over them.
   return postgres ? sql<SqlBool>`incidents.id = any(array(select id from incidents where ${indexedMatch(db, terms)}))` : indexedMatch(db, terms);
 }
@@ -95,17 +96,20 @@ const countSqliteMatches = async (db: Db, terms: readonly string[]) =>
   );
 
 /**
- * PostgreSQL prices any prefix search like a common one (its statistics hold whole words),
- * so left alone it walks the order index computing the words of every row even for a word
- * that matches five incidents of a million (~1 s). Counting through the GIN index, with
- * sequential scans off for that one statement, tells the two apart in about a millisecond.
+ * PostgreSQL prices any prefix search like a common one, so left alone it walks the order
+ * index computing the words of every row even for a word that matches five incidents of a
+ * million (~1 s); counting through the GIN index instead costs as much as the matches (~40 ms
+ * for a common word at a million). Its own statistics answer in a catalog read: ANALYZE keeps
+ * the most common words of the index with their shares (pg_stats.most_common_elems). Every
+ * term with a share of at least COMMON_SHARE is common; words absent from the statistics (or
+ * a table never analyzed, which is small) are rare.
  */
-async function countPostgresMatches(db: Db, match: RawBuilder<SqlBool>): Promise<number> {
-  const count = async (q: Db) =>
-    Number((await sql<{ n: number }>`select count(*)::int as n from (select 1 from incidents where ${match} limit ${INDEXED_MATCHES_MAX}) as matches`.execute(q)).rows[0]?.n ?? 0);
-  if (db.isTransaction) return count(db);
-  return db.transaction().execute(async (trx) => {
-    await sql`set local enable_seqscan = off`.execute(trx);
-    return count(trx);
-  });
+const COMMON_SHARE = 0.002;
+
+async function postgresCommon(db: Db, terms: readonly string[]): Promise<boolean> {
+  const { rows } = await sql<{ term: string; share: number | string | null }>`select t.term, (
+      select sum(e.share) from pg_stats s, unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) as e(word, share)
+      where s.schemaname = current_schema() and s.tablename = 'incidents_search' and e.word like t.pattern escape '\\'
+    ) as share from unnest(${[...terms]}::text[], ${terms.map((term) => `${escapeLike(term)}%`)}::text[]) as t(term, pattern)`.execute(db);
+  return rows.every((row) => Number(row.share ?? 0) >= COMMON_SHARE);
 }
