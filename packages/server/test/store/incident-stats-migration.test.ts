@@ -1,40 +1,19 @@
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { after, it } from 'node:test';
-import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
-import pg from 'pg';
+import type { Kysely } from 'kysely';
 import { STATUSES, URGENCIES, type Incident, type IncidentScope } from '@alertautec/core';
 import { toRow } from '../../src/incidents/repository.js';
 import { incidentStats } from '../../src/incidents/stats.js';
 import { openStore, type DialectName } from '../../src/store/db.js';
-import { migrations } from '../../src/store/migrations/index.js';
 import type { Database } from '../../src/store/schema.js';
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from '../helpers/databases.js';
+import { migratedUpToBefore } from '../helpers/migrations.js';
 import { incidentRows, recountStats, seededRandom } from '../helpers/stats-recount.js';
 
 const MIGRATION = '0014-incident-stats';
 const DAY = 86_400_000;
 const NOW = Date.UTC(2026, 5, 1, 15, 30, 0);
 const FIRST = NOW - 100 * DAY;
-
-/** A database at the migration before 0014, the way a deployment that predates it has one. */
-async function migratedUpToBefore(database: TestDatabase): Promise<Kysely<Database>> {
-  let db: Kysely<Database>;
-  if (database.dialect === 'sqlite') {
-    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: new SQLite(path.join(database.dataDir, 'alertautec.db')) }) });
-  } else {
-    const pool = new pg.Pool({ connectionString: database.databaseUrl!, options: `-c search_path=${database.schema}`, max: 2 });
-    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    await sql`create schema ${sql.id(database.schema!)}`.execute(db);
-  }
-  const earlier = Object.fromEntries(Object.entries(migrations).filter(([name]) => name < MIGRATION));
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => earlier }, ...(database.schema ? { migrationTableSchema: database.schema } : {}) });
-  const { error, results } = await migrator.migrateToLatest();
-  assert.ifError(error);
-  assert.ok(results?.every((result) => result.status === 'Success') && results.length === Object.keys(earlier).length);
-  return db;
-}
 
 /** Incidents of every status, urgency and department (some none), over 100 days, written as rows. */
 async function insertIncidents(db: Kysely<Database>, database: TestDatabase, tenants: string[], count: number) {
@@ -89,7 +68,7 @@ await describeEachDatabase(`migration ${MIGRATION}`, (dialect: DialectName) => {
   it('counts the incidents already stored, equal to a recount, and logs its progress', async () => {
     const database = await createTestDatabase(dialect);
     cleanup.push(() => database.drop());
-    const early = await migratedUpToBefore(database);
+    const early = await migratedUpToBefore(database, MIGRATION);
     await insertIncidents(early, database, ['campus-1', 'campus-2'], 600);
     await early.destroy();
 
