@@ -13,6 +13,7 @@ import type { Write } from '../store/group-commit.js';
 import { defineConsumer, defineJob, enqueue, PermanentJobError, type JobDefinition } from '../workers/index.js';
 import { incidentReportContent } from './incident-content.js';
 import { incidentReportKey } from './keys.js';
+import { afterFailedAttempt, failUnfinished } from './report-status.js';
 import { reportsRepository } from './repository.js';
 
 /**
@@ -136,15 +137,12 @@ export function createIncidentReports(deps: IncidentReportsDeps) {
         });
         if (written > 0) wake();
       } catch (error) {
-        const last = error instanceof PermanentJobError || context.attempt >= context.maxAttempts;
-        const message = error instanceof Error ? error.message : String(error);
-        await setStatus(row.id, last ? { status: 'failed', finished_at: clock.now(), error: message } : { status: 'queued', error: message }).catch(() => undefined);
+        await setStatus(row.id, afterFailedAttempt(error, context, clock.now())).catch(() => undefined);
         throw error;
       }
     },
     async onDead(trx, payload, error) {
-      const row = await reportsRepository.findByKey(trx, payload.tenantId, keyOf(payload));
-      if (row && (row.status === 'queued' || row.status === 'running')) await reportsRepository.update(trx, row.id, { status: 'failed', finished_at: clock.now(), error });
+      await failUnfinished(trx, await reportsRepository.findByKey(trx, payload.tenantId, keyOf(payload)), error, clock.now());
     },
   });
 

@@ -8,6 +8,7 @@ import { defineJob, enqueue, PermanentJobError, type Enqueued, type ScheduledPay
 import { computeReport, CONTENT_STEPS, reportCsvRows } from './content.js';
 import { csvLines } from './csv.js';
 import { csvKeyOf, reportKey } from './keys.js';
+import { afterFailedAttempt, failUnfinished } from './report-status.js';
 import { reportsRepository, type ReportRow } from './repository.js';
 
 /**
@@ -76,17 +77,12 @@ export function createReportJobs(deps: ReportJobsDeps) {
         await context.progress(CONTENT_STEPS + 2, CONTENT_STEPS + 2);
         await setStatus(row.id, { status: 'succeeded', finished_at: clock.now(), error: null });
       } catch (error) {
-        const last = error instanceof PermanentJobError || context.attempt >= context.maxAttempts;
-        const message = error instanceof Error ? error.message : String(error);
-        await setStatus(row.id, last ? { status: 'failed', finished_at: clock.now(), error: message } : { status: 'queued', error: message }).catch(() => undefined);
+        await setStatus(row.id, afterFailedAttempt(error, context, clock.now())).catch(() => undefined);
         throw error;
       }
     },
-    // The job went dead without the handler saying so (its worker died on the last attempt,
-    // the lease expired): the report must not stay `running` for ever.
     async onDead(trx, payload, error) {
-      const row = await reportsRepository.findById(trx, payload.reportId);
-      if (row && (row.status === 'queued' || row.status === 'running')) await reportsRepository.update(trx, row.id, { status: 'failed', finished_at: clock.now(), error });
+      await failUnfinished(trx, await reportsRepository.findById(trx, payload.reportId), error, clock.now());
     },
   });
 

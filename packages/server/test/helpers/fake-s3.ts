@@ -211,3 +211,19 @@ export async function startFakeS3(bucket = 'alertautec-test'): Promise<FakeS3> {
       }),
   };
 }
+
+/**
+ * Points the AWS SDK's environment at the fake (endpoint, credentials, region) for a test
+ * file; returns what puts the environment back as it was.
+ */
+export function useFakeS3Env(fake: FakeS3, accessKeyId: string): () => void {
+  const values = { AWS_ENDPOINT_URL_S3: fake.endpoint, AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: 'test-secret', AWS_REGION: 'sa-east-1' };
+  const saved = Object.keys(values).map((name) => [name, process.env[name]] as const);
+  Object.assign(process.env, values);
+  return () => {
+    for (const [name, value] of saved) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  };
+}

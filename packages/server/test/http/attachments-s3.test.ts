@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startApp, type TestApp } from '../helpers/app.js';
-import { startFakeS3, type FakeS3 } from '../helpers/fake-s3.js';
+import { startFakeS3, useFakeS3Env, type FakeS3 } from '../helpers/fake-s3.js';
 import { png, uploadAttachment } from '../helpers/files.js';
 import { createUser } from '../helpers/fixtures.js';
 
@@ -12,7 +12,6 @@ import { createUser } from '../helpers/fixtures.js';
  * variables (AWS_ENDPOINT_URL_S3, AWS_ACCESS_KEY_ID…), set here for this file and restored
  * after. Attachments go through the API into the local S3 endpoint and come back from it.
  */
-const AWS_ENV = ['AWS_ENDPOINT_URL_S3', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_REGION'] as const;
 
 function upload(t: TestApp, token: string, incidentId: string, bytes: Buffer, filename: string) {
   return uploadAttachment(t.url, token, incidentId, bytes, filename);
@@ -28,27 +27,18 @@ describe('attachments stored in S3 (S3_BUCKET)', () => {
   let fake: FakeS3;
   let t: TestApp;
   let student: { token: string };
-  const saved = new Map<string, string | undefined>();
+  let restoreEnv: () => void = () => undefined;
 
   before(async () => {
     fake = await startFakeS3('alertautec-adjuntos');
-    for (const name of AWS_ENV) saved.set(name, process.env[name]);
-    Object.assign(process.env, {
-      AWS_ENDPOINT_URL_S3: fake.endpoint,
-      AWS_ACCESS_KEY_ID: 'AKIDTESTATTACH',
-      AWS_SECRET_ACCESS_KEY: 'test-secret',
-      AWS_REGION: 'sa-east-1',
-    });
+    restoreEnv = useFakeS3Env(fake, 'AKIDTESTATTACH');
     t = await startApp({ env: { S3_BUCKET: 'alertautec-adjuntos', S3_PREFIX: 'campus-prod/' } });
     student = await createUser(t, 'student');
   });
   after(async () => {
     await t?.close();
     await fake.close();
-    for (const [name, value] of saved) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
+    restoreEnv();
   });
 
   it('uploads an attachment through the API into the bucket and serves it back from there', async () => {

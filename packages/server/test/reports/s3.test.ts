@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { manualClock, startApp, type TestApp } from '../helpers/app.js';
-import { startFakeS3, type FakeS3 } from '../helpers/fake-s3.js';
+import { startFakeS3, useFakeS3Env, type FakeS3 } from '../helpers/fake-s3.js';
 import { png, uploadAttachment } from '../helpers/files.js';
 import { createUser } from '../helpers/fixtures.js';
 import { report } from '../helpers/realtime.js';
@@ -14,7 +14,6 @@ import { report } from '../helpers/realtime.js';
  * (JSON and CSV) and a department incident report as objects, and all of them come back
  * through the API from the bucket; nothing is kept on the local disk.
  */
-const AWS_ENV = ['AWS_ENDPOINT_URL_S3', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_REGION'] as const;
 const PREFIX = 'campus/';
 const T0 = Date.UTC(2026, 3, 14, 15, 20, 0);
 
@@ -27,22 +26,18 @@ function localBlobFiles(t: TestApp): string[] {
 describe('attachments and reports in S3', () => {
   let fake: FakeS3;
   let t: TestApp;
-  const saved = new Map<string, string | undefined>();
+  let restoreEnv: () => void = () => undefined;
   const clock = manualClock(T0);
 
   before(async () => {
     fake = await startFakeS3('alertautec-reportes');
-    for (const name of AWS_ENV) saved.set(name, process.env[name]);
-    Object.assign(process.env, { AWS_ENDPOINT_URL_S3: fake.endpoint, AWS_ACCESS_KEY_ID: 'AKIDTESTREPORTS', AWS_SECRET_ACCESS_KEY: 'test-secret', AWS_REGION: 'sa-east-1' });
+    restoreEnv = useFakeS3Env(fake, 'AKIDTESTREPORTS');
     t = await startApp({ clock, env: { S3_BUCKET: 'alertautec-reportes', S3_PREFIX: PREFIX, ALERTA_ROLES: 'api', REPORT_GLOBAL_SCHEDULE: 'off' } });
   });
   after(async () => {
     await t?.close();
     await fake.close();
-    for (const [name, value] of saved) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
+    restoreEnv();
   });
 
   it('stores a large attachment (multipart), the global report and a department incident report in the bucket, and serves them back', async () => {
