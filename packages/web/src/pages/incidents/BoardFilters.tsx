@@ -3,6 +3,7 @@ import { useState } from 'react';
 import type { Status, Urgency } from '../../api/types.js';
 import { useCatalog } from '../../catalog.js';
 import { useT } from '../../i18n/index.js';
+import { DepartmentOptions } from '../../components/DepartmentOptions.js';
 
 /** The server's orders (CONTRACT §3 `sort`): the board asks for one and pages through it. */
 export const SORTS = INCIDENT_SORTS;
@@ -93,11 +94,7 @@ export function BoardFilters({ view, onChange, showDepartment }: { view: BoardVi
             <label htmlFor="filter-department">{t('incident.department')}</label>
             <select id="filter-department" value={view.departmentId} onChange={(event) => set('departmentId', event.target.value)}>
               <option value="">{t('common.all')}</option>
-              {campus?.departments.map((department) => (
-                <option key={department.id} value={department.id}>
-                  {department.name}
-                </option>
-              ))}
+              <DepartmentOptions campus={campus} />
             </select>
           </div>
         )}

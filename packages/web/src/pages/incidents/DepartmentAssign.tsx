@@ -6,6 +6,7 @@ import { ErrorNotice } from '../../components/ui.js';
 import { useCatalog } from '../../catalog.js';
 import { useAction } from '../../hooks.js';
 import { useT } from '../../i18n/index.js';
+import { DepartmentOptions } from '../../components/DepartmentOptions.js';
 
 /** Admin only: route the incident to another department. */
 export function DepartmentAssign({ incident, onChanged }: { incident: Incident; onChanged: (incident: Incident) => void }) {
@@ -27,11 +28,7 @@ export function DepartmentAssign({ incident, onChanged }: { incident: Incident; 
           <option value="" disabled>
             {t('assign.choose')}
           </option>
-          {campus?.departments.map((department) => (
-            <option key={department.id} value={department.id}>
-              {department.name}
-            </option>
-          ))}
+          <DepartmentOptions campus={campus} />
         </select>
       </div>
       <ErrorNotice error={error} />

@@ -6,6 +6,7 @@ import { ErrorNotice } from '../../components/ui.js';
 import { useAction } from '../../hooks.js';
 import { useT } from '../../i18n/index.js';
 import type { ReportReach } from './report-access.js';
+import { DepartmentOptions } from '../../components/DepartmentOptions.js';
 
 type Reach = Exclude<ReportReach, { kind: 'none' }>;
 
@@ -73,11 +74,7 @@ export function RunReportForm({ reach, onCreated }: { reach: Reach; onCreated: (
             <label htmlFor={`${prefix}-department`}>{t('reports.department')}</label>
             <select id={`${prefix}-department`} value={departmentId} required onChange={(event) => setDepartmentId(event.target.value)}>
               <option value="">{t('reports.chooseDepartment')}</option>
-              {campus?.departments.map((department) => (
-                <option key={department.id} value={department.id}>
-                  {department.name}
-                </option>
-              ))}
+              <DepartmentOptions campus={campus} />
             </select>
           </div>
         )}
