@@ -15,7 +15,11 @@ after(() => ('close' in setup ? setup.close() : undefined));
 async function checkPage(page: Page, path: string, heading: string, name: string): Promise<void> {
   await page.goto(path);
   await page.getByRole('heading', { level: 1, name: heading }).waitFor();
-  await page.locator('[role=status]:has-text("Cargando")').waitFor({ state: 'detached' });
+  // Every section that loads on its own (the jobs page has two) has finished loading.
+  await page.waitForFunction(() => {
+    const doc = (globalThis as unknown as { document: { querySelectorAll(selector: string): ArrayLike<{ textContent: string | null }> } }).document;
+    return Array.from(doc.querySelectorAll('[role=status]')).every((element) => !element.textContent?.includes('Cargando'));
+  });
   const violations = await seriousViolations(page);
   assert.equal(violations.length, 0, `${path}:\n${describeViolations(violations)}`);
   assert.deepEqual(cspViolations(page), [], `${path}: refused by the Content-Security-Policy`);
