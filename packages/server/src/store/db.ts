@@ -8,6 +8,7 @@ import { isUniqueViolation, type Db } from './executor.js';
 import { storeFault, type StoreFault } from './faults.js';
 import { withMigrationLog, type MigrationLog } from './migration-log.js';
 import { eachOwnTransaction, groupCommit, type Write } from './group-commit.js';
+import { indexQueuedSearch } from './search-queue.js';
 import type { Database } from './schema.js';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -248,7 +249,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   return {
     db,
     dialect,
-    write: watchedWrites(dialect === 'sqlite' ? groupCommit(db) : eachOwnTransaction(db), health),
+    write: watchedWrites(dialect === 'sqlite' ? groupCommit(db, indexQueuedSearch) : eachOwnTransaction(db), health),
     ping: async () => {
       await sql`select 1`.execute(db);
     },

@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { CompiledQuery } from 'kysely';
 import type { Db } from './executor.js';
 
 /**
@@ -14,6 +14,9 @@ export type WriteUnit<T> = (trx: Db) => Promise<T>;
 export type Write = <T>(unit: WriteUnit<T>) => Promise<T>;
 
 const MAX_BATCH = 128;
+const SAVEPOINT = CompiledQuery.raw('savepoint unit');
+const RELEASE = CompiledQuery.raw('release unit');
+const ROLLBACK_TO = CompiledQuery.raw('rollback to unit');
 
 interface Pending {
   unit: WriteUnit<unknown>;
@@ -21,7 +24,11 @@ interface Pending {
   reject(error: unknown): void;
 }
 
-export function groupCommit(db: Db): Write {
+/**
+ * `beforeCommit` runs once per batch after every unit, outside their savepoints, in the
+ * batch's transaction (store/search-queue.ts: what must not be written once per savepoint).
+ */
+export function groupCommit(db: Db, beforeCommit?: (trx: Db) => Promise<void>): Write {
   let queue: Pending[] = [];
   let running = false;
 
@@ -34,19 +41,20 @@ export function groupCommit(db: Db): Write {
       try {
         await db.transaction().execute(async (trx) => {
           for (const pending of batch) {
-            await sql`savepoint unit`.execute(trx);
+            await trx.executeQuery(SAVEPOINT);
             try {
               outcomes.push({ ok: true, value: await pending.unit(trx) });
-              await sql`release unit`.execute(trx);
+              await trx.executeQuery(RELEASE);
             } catch (error) {
               // SQLite ends the whole transaction itself when a statement fails for lack of
               // space (SQLITE_FULL) or an I/O error: the batch fails with that error, not
               // with the missing savepoint's.
-              await sql`rollback to unit`.execute(trx).catch(() => Promise.reject(error as Error));
-              await sql`release unit`.execute(trx);
+              await trx.executeQuery(ROLLBACK_TO).catch(() => Promise.reject(error as Error));
+              await trx.executeQuery(RELEASE);
               outcomes.push({ ok: false, value: error });
             }
           }
+          await beforeCommit?.(trx);
         });
       } catch (error) {
         for (const pending of batch) pending.reject(error);

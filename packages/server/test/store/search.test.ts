@@ -162,6 +162,35 @@ describe('text search index: SQLite and PostgreSQL answer the same', { skip: una
     }
   });
 
+  it('SQLite: indexes a batch once at its commit, leaves out a write rolled back, and picks up rows written outside the group commit', async () => {
+    const sqlite = stores.find((store) => store.dialect === 'sqlite')!;
+    const queued = async () => Number((await sql<{ n: number }>`select count(*) as n from incidents_search_queue`.execute(sqlite.db)).rows[0]!.n);
+    const make = (n: number, title: string) => ({ ...incidents[0]!, id: `0190a6e0-8888-7000-8000-00000000000${n}`, title });
+    const kept = make(1, 'Pizarra rayada');
+    const rolledBack = make(2, 'Pizarra caida');
+    // Two writes in one batch; the second fails after inserting, so its savepoint is rolled back.
+    const results = await Promise.allSettled([
+      sqlite.write((trx) => incidentsRepository.insert(trx, toRow(kept, foldText(kept.title)))),
+      sqlite.write(async (trx) => {
+        await incidentsRepository.insert(trx, toRow(rolledBack, foldText(rolledBack.title)));
+        throw new Error('refused after the insert');
+      }),
+    ]);
+    assert.equal(results[0].status, 'fulfilled');
+    assert.equal(results[1].status, 'rejected');
+    assert.deepEqual(await search(sqlite, 'pizarra', 'index'), [kept.id]);
+    assert.equal(await queued(), 0, 'the batch emptied the queue before committing');
+    // A bulk loader writing straight to the file (no group commit) leaves its rows queued ...
+    const direct = make(3, 'Pizarra nueva');
+    await sqlite.db.insertInto('incidents').values(toRow(direct, foldText(direct.title))).execute();
+    assert.equal(await queued(), 1);
+    assert.deepEqual(await search(sqlite, 'pizarra nueva', 'index'), []);
+    // ... until the next batch, whatever it writes, indexes them.
+    await sqlite.write(async (trx) => void (await sql`select 1`.execute(trx)));
+    assert.deepEqual(await search(sqlite, 'pizarra nueva', 'index'), [direct.id]);
+    assert.equal(await queued(), 0);
+  });
+
   it('is answered from the index on both', async () => {
     const [sqlite, postgres] = stores;
     const explain = (db: Db, prefix: string) => {

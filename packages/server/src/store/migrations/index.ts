@@ -14,6 +14,7 @@ import * as search from './0012-search.js';
 import * as listOrders from './0013-list-orders.js';
 import * as incidentStats from './0014-incident-stats.js';
 import * as affected from './0016-affected.js';
+import * as searchQueue from './0017-search-queue.js';
 
 /** Every migration, in order. Bundled in code so a build carries its schema with it. */
 export const migrations: Record<string, Migration> = {
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '0013-list-orders': listOrders,
   '0014-incident-stats': incidentStats,
   '0016-affected': affected,
+  '0017-search-queue': searchQueue,
 };
