@@ -2,6 +2,7 @@ import { sql, type AliasedRawBuilder, type RawBuilder, type SelectQueryBuilder }
 import type { Incident, Status, Urgency } from '@alertautec/core';
 import type { Db } from '../store/executor.js';
 import type { Database, IncidentStatsTable } from '../store/schema.js';
+import { prepared } from '../store/prepared.js';
 import { BLOCK_DAYS, DAY_MS } from './stats-period.js';
 
 /**
@@ -127,6 +128,34 @@ function filtered<O>(query: SelectQueryBuilder<Database, 'incidents', O>, filter
   return q;
 }
 
+const STATS_COLUMNS = [...PRIMARY_KEY, ...COUNTER_NAMES] as const;
+
+/**
+ * The upsert of `rows` counter rows, built once per row count (every incident write runs
+ * one: store/prepared.ts); parameters are named `<column><row index>`.
+ */
+const upserts = new Map<number, ReturnType<typeof prepared<Record<string, unknown>>>>();
+function upsertCounters(rows: number) {
+  let upsert = upserts.get(rows);
+  if (!upsert) {
+    const names = Array.from({ length: rows }, (_, i) => STATS_COLUMNS.map((column) => `${column}${i}`)).flat();
+    upsert = prepared<Record<string, unknown>>(
+      (db, values) =>
+        db
+          .insertInto('incident_stats')
+          .values(Array.from({ length: rows }, (_, i) => Object.fromEntries(STATS_COLUMNS.map((column) => [column, values[`${column}${i}`]])) as unknown as IncidentStatsTable))
+          .onConflict((oc) =>
+            oc.columns(PRIMARY_KEY).doUpdateSet((eb) =>
+              Object.fromEntries(COUNTER_NAMES.map((name) => [name, eb(eb.ref(`incident_stats.${name}`), '+', eb.ref(`excluded.${name}`))])),
+            ),
+          ),
+      names,
+    );
+    upserts.set(rows, upsert);
+  }
+  return upsert;
+}
+
 export const incidentStatsRollup = {
   /**
    * Moves the counters from `before` to `after` (a creation has no `before`), in the caller's
@@ -156,15 +185,7 @@ export const incidentStatsRollup = {
       .map(([, row]) => row)
       .filter((row) => COUNTER_NAMES.some((name) => row[name] !== 0));
     if (changed.length === 0) return;
-    await db
-      .insertInto('incident_stats')
-      .values(changed)
-      .onConflict((oc) =>
-        oc.columns(PRIMARY_KEY).doUpdateSet((eb) =>
-          Object.fromEntries(COUNTER_NAMES.map((name) => [name, eb(eb.ref(`incident_stats.${name}`), '+', eb.ref(`excluded.${name}`))])),
-        ),
-      )
-      .execute();
+    await upsertCounters(changed.length)(db, Object.fromEntries(changed.flatMap((row, i) => STATS_COLUMNS.map((column) => [`${column}${i}`, row[column]]))));
   },
 
   /** Counters summed per (department, category) over buckets [from, to) of one span (null: open). */
