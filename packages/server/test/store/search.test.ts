@@ -6,6 +6,7 @@ import { systemClock } from '../../src/adapters.js';
 import { indexedMatch, matchesSearch, searchTerms, wordStartMatch } from '../../src/incidents/search-condition.js';
 import { incidentsRepository, toRow } from '../../src/incidents/repository.js';
 import type { Store } from '../../src/store/db.js';
+import { INDEX_QUEUED_SQL } from '../../src/store/search-queue.js';
 import type { Db } from '../../src/store/executor.js';
 import { createTenant } from '../../src/tenants/bootstrap.js';
 import { createTestDatabase, openTestStore, postgresUnavailable, type TestDatabase } from '../helpers/databases.js';
@@ -189,6 +190,10 @@ describe('text search index: SQLite and PostgreSQL answer the same', { skip: una
     await sqlite.write(async (trx) => void (await sql`select 1`.execute(trx)));
     assert.deepEqual(await search(sqlite, 'pizarra nueva', 'index'), [direct.id]);
     assert.equal(await queued(), 0);
+    // Every batch runs it: it must read the queue and find each incident by id, never walk them all.
+    const plan = (await sqlite.db.executeQuery(CompiledQuery.raw(`explain query plan ${INDEX_QUEUED_SQL}`))).rows as { detail: string }[];
+    assert.ok(plan.some((step) => /SCAN q/.test(step.detail)), JSON.stringify(plan));
+    assert.ok(!plan.some((step) => /SCAN i\b/.test(step.detail)), JSON.stringify(plan));
   });
 
   it('is answered from the index on both', async () => {
