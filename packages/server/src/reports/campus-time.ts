@@ -1,7 +1,7 @@
 /**
  * Campus wall-clock time (config.timeZone) for reports: the stamp in blob names, the day
  * an instant falls on, and where a campus day starts. Computed here, in JS, so both databases
- * bucket the same way: SQL only groups epoch milliseconds by integer division.
+ * count the same days: SQL only compares epoch milliseconds with the bounds given.
  */
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
@@ -56,34 +56,20 @@ function offsetAt(ms: number, timeZone: string): number {
   return asUtc - Math.floor(ms / 1000) * 1000;
 }
 
-/** The instant campus day `YYYY-MM-DD` begins (its first local midnight). */
+/**
+ * The instant campus day `YYYY-MM-DD` begins: its local midnight, or, where a DST change skips
+ * midnight, the first instant after the gap (the day starts at 01:00).
+ */
 export function campusDayStart(day: string, timeZone: string): number {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
   if (!match) throw new Error(`Not a day: ${day}`);
   const midnightUtc = Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
-  // Twice: the offset at the first guess may differ from the one at the answer (DST).
-  let start = midnightUtc - offsetAt(midnightUtc, timeZone);
-  start = midnightUtc - offsetAt(start, timeZone);
-  return start;
-}
-
-/**
- * campusDay for a run of instants in ascending order (a report's quarter hours), asking the
- * time-zone database once per day instead of once per instant: an instant before the start of
- * the day after the last one found is on that day. An instant out of order is looked up anew.
- */
-export function campusDaysInOrder(timeZone: string): (ms: number) => string {
-  let day = '';
-  let start = Infinity;
-  let end = -Infinity;
-  return (ms) => {
-    if (ms < start || ms >= end) {
-      day = campusDay(ms, timeZone);
-      start = ms;
-      end = campusDayStart(nextDay(day), timeZone);
-    }
-    return day;
-  };
+  // The offset at midnight UTC may not be the one in force at the local midnight (a change in
+  // between): try the offsets of around there, and keep the instant that starts the day.
+  const candidates = [0, -43_200_000, 43_200_000].map((shift) => midnightUtc - offsetAt(midnightUtc + shift, timeZone));
+  const starts = candidates.filter((at) => campusDay(at, timeZone) === day && campusDay(at - 1, timeZone) !== day);
+  if (starts.length === 0) throw new Error(`Could not find where ${day} begins in ${timeZone}`);
+  return Math.min(...starts);
 }
 
 /** The day after `YYYY-MM-DD` (calendar arithmetic; no time zone involved). */
@@ -93,9 +79,28 @@ export function nextDay(day: string): string {
   return date.toISOString().slice(0, 10);
 }
 
+/** A campus day and the instants it spans, [start, end). */
+export interface CampusDay {
+  date: string;
+  start: number;
+  end: number;
+}
+
 /**
- * SQL groups instants into quarter hours (`at / 900000`, integer division, the same on both
- * databases); every time zone's offset is a whole number of quarter hours, so each quarter
- * hour lies within one campus day, found here.
+ * Every campus day from the one `from` falls on through the one `last` falls on, with the
+ * instants each spans (23 or 25 hours on a DST change): one time-zone lookup per day.
  */
-export const QUARTER_HOUR_MS = 900_000;
+export function campusDaysBetween(from: number, last: number, timeZone: string): CampusDay[] {
+  const days: CampusDay[] = [];
+  const lastDay = campusDay(last, timeZone);
+  let date = campusDay(from, timeZone);
+  let start = campusDayStart(date, timeZone);
+  while (date <= lastDay) {
+    const next = nextDay(date);
+    const end = campusDayStart(next, timeZone);
+    days.push({ date, start, end });
+    date = next;
+    start = end;
+  }
+  return days;
+}

@@ -1,6 +1,7 @@
-import { toIso } from '@alertautec/core';
+import { OPEN_STATUSES, toIso, type IncidentScope } from '@alertautec/core';
+import { incidentStats } from '../incidents/stats.js';
 import type { Db } from '../store/executor.js';
-import { campusDay, campusDaysInOrder, nextDay } from './campus-time.js';
+import { campusDay, campusDaysBetween } from './campus-time.js';
 import type { CsvCell } from './csv.js';
 import { reportAggregates, type ReportScope } from './repository.js';
 
@@ -41,40 +42,44 @@ export interface ComputeInput {
   step?: (done: number, total: number) => Promise<void>;
 }
 
-export const CONTENT_STEPS = 5;
+export const CONTENT_STEPS = 3;
 
-const seconds = (ms: number | null) => (ms === null ? null : Math.round(ms) / 1000);
+/** Keys in order, so the JSON and the CSV list them the same way every time. */
+const byKey = (counts: Record<string, number>) => Object.fromEntries(Object.entries(counts).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+
+const sum = (counts: Record<string, number>, keys?: readonly string[]) =>
+  (keys ?? Object.keys(counts)).reduce((total, key) => total + (counts[key] ?? 0), 0);
 
 export async function computeReport(db: Db, input: ComputeInput): Promise<ReportContent> {
   const { scope, now, timeZone } = input;
   const step = input.step ?? (async () => undefined);
-  const counts = await reportAggregates.counts(db, scope);
+  const period = { from: scope.from ?? null, to: scope.to ?? null };
+  // Counts, MTTA, MTTR and SLA breaches: the statistics counters every incident write keeps.
+  const incidentScope: IncidentScope = scope.departmentId
+    ? { kind: 'department', tenantId: scope.tenantId, departmentId: scope.departmentId }
+    : { kind: 'tenant', tenantId: scope.tenantId };
+  const stats = await incidentStats(db, incidentScope, period, now);
+  const incidents = sum(stats.byStatus);
+  const open = sum(stats.byStatus, OPEN_STATUSES);
   await step(1, CONTENT_STEPS);
-  const totals = await reportAggregates.totals(db, scope, now);
+  const recent = await reportAggregates.recentOpenByAge(db, scope, now);
+  const backlogByAge = { ...recent, over30d: open - sum(recent) };
   await step(2, CONTENT_STEPS);
-  const created = await reportAggregates.quarterHours(db, scope, 'created_at');
-  const resolved = await reportAggregates.quarterHours(db, scope, 'resolved_at');
-  await step(3, CONTENT_STEPS);
-  const names = await reportAggregates.names(db, scope.tenantId);
 
-  const days = new Map<string, { created: number; resolved: number }>();
-  const dayOf = (date: string) => {
-    let entry = days.get(date);
-    if (!entry) days.set(date, (entry = { created: 0, resolved: 0 }));
-    return entry;
-  };
-  // Quarter hours come in ascending order: one time-zone lookup per day, not per quarter hour.
-  const createdDay = campusDaysInOrder(timeZone);
-  const resolvedDay = campusDaysInOrder(timeZone);
-  for (const bucket of created) dayOf(createdDay(bucket.at)).created += bucket.count;
-  for (const bucket of resolved) dayOf(resolvedDay(bucket.at)).resolved += bucket.count;
-  // Every day of the period, empty ones included, from its start (or the first incident) to its end (or now).
-  const firstAt = scope.from ?? created[0]?.at ?? null;
+  // Every day of the period, empty ones included, from its start (or the first incident) to
+  // its end (or now); and after its end, the days on which its incidents were resolved.
+  let daily: ReportContent['daily'] = [];
+  const firstAt = scope.from ?? (await reportAggregates.firstCreatedAt(db, scope));
   if (firstAt !== null) {
     const last = campusDay(Math.max(firstAt, (scope.to ?? now) - 1), timeZone);
-    for (let day = campusDay(firstAt, timeZone); day <= last; day = nextDay(day)) dayOf(day);
+    const days = campusDaysBetween(firstAt, Math.max(firstAt, scope.to ?? now, now) - 1, timeZone);
+    const counts = await reportAggregates.dailyCounts(db, scope, days);
+    daily = days
+      .map(({ date }) => ({ date, ...(counts.get(date) ?? { created: 0, resolved: 0 }) }))
+      .filter((day) => day.date <= last || day.created > 0 || day.resolved > 0);
   }
-  const daily = [...days.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([date, n]) => ({ date, ...n }));
+  await step(3, CONTENT_STEPS);
+  const names = await reportAggregates.names(db, scope.tenantId);
 
   return {
     id: input.id,
@@ -84,12 +89,15 @@ export async function computeReport(db: Db, input: ComputeInput): Promise<Report
     generatedAt: toIso(now),
     timeZone,
     period: { from: scope.from == null ? null : toIso(scope.from), to: scope.to == null ? null : toIso(scope.to) },
-    totals: { incidents: totals.incidents, open: totals.open, slaBreaches: totals.slaBreaches },
-    ...counts,
-    mttaSeconds: seconds(totals.mttaMs),
-    mttrSeconds: seconds(totals.mttrMs),
-    slaBreaches: totals.slaBreaches,
-    backlogByAge: totals.backlog,
+    totals: { incidents, open, slaBreaches: stats.slaBreaches },
+    byStatus: byKey(stats.byStatus),
+    byCategory: byKey(stats.byCategory),
+    byUrgency: byKey(stats.byUrgency),
+    byDepartment: byKey(stats.byDepartment),
+    mttaSeconds: stats.mttaSeconds,
+    mttrSeconds: stats.mttrSeconds,
+    slaBreaches: stats.slaBreaches,
+    backlogByAge,
     daily,
     names,
   };

@@ -2,7 +2,7 @@ import { sql, type SelectQueryBuilder } from 'kysely';
 import { OPEN_STATUSES } from '@alertautec/core';
 import type { Db } from '../store/executor.js';
 import type { Database, ReportsTable } from '../store/schema.js';
-import { QUARTER_HOUR_MS } from './campus-time.js';
+import type { CampusDay } from './campus-time.js';
 
 export type ReportRow = ReportsTable;
 
@@ -31,75 +31,65 @@ function scoped(db: Db, scope: ReportScope): SelectQueryBuilder<Database, 'incid
   return query;
 }
 
-const num = (value: number | string | null | undefined) => (value === null || value === undefined ? 0 : Number(value));
+const num = (value: number | string | bigint | null | undefined) => (value === null || value === undefined ? 0 : Number(value));
+
+/** Days asked about per statement (three parameters each, well under either database's limit). */
+const DAYS_PER_QUERY = 1000;
 
 /**
- * The report's numbers, every one computed by the database (GROUP BY, avg, sum over CASE),
- * over the indexes (tenant_id, created_at) and (tenant_id, department_id, created_at): memory
- * holds groups, never incidents. Times stay epoch ms; the caller turns them into days.
+ * What a report counts beyond the statistics counters (incidents/stats.ts), each answered by
+ * an index range, never by a scan of the tenant's incidents: docs/reports.md "Performance".
  */
 export const reportAggregates = {
-  /** Incidents per value of each column. */
-  counts: async (db: Db, scope: ReportScope) => {
-    const columns = ['status', 'category', 'urgency', 'department_id'] as const;
-    const groups = await Promise.all(
-      columns.map((column) =>
-        scoped(db, scope)
-          .select([column, (eb) => eb.fn.countAll<number>().as('n')])
-          .groupBy(column)
-          .orderBy(column)
-          .execute()
-          .then((rows) => Object.fromEntries(rows.map((row) => [String(row[column] ?? 'unassigned'), Number(row.n)]))),
-      ),
-    );
-    return { byStatus: groups[0]!, byCategory: groups[1]!, byUrgency: groups[2]!, byDepartment: groups[3]! };
-  },
-
-  /** Totals, MTTA and MTTR (ms), SLA breaches, and the open backlog by age, as of `now`. */
-  totals: async (db: Db, scope: ReportScope, now: number) => {
-    const open = sql<boolean>`status in (${sql.join(OPEN_STATUSES)})`;
-    const backlog = BACKLOG_BUCKETS.map((bucket, i) => {
-      const olderThan = i === 0 ? null : now - BACKLOG_BUCKETS[i - 1]!.upToMs!;
-      const newerThan = bucket.upToMs === null ? null : now - bucket.upToMs;
-      const conditions = [open];
-      if (newerThan !== null) conditions.push(sql<boolean>`created_at > ${newerThan}`);
-      if (olderThan !== null) conditions.push(sql<boolean>`created_at <= ${olderThan}`);
-      return sql<number | string>`sum(case when ${sql.join(conditions, sql` and `)} then 1 else 0 end)`.as(`backlog_${i}`);
+  /**
+   * Open incidents in scope created in the last 30 days, per backlog bucket but the last
+   * (`over30d` is the open count minus these): one range of (tenant_id, created_at).
+   */
+  recentOpenByAge: async (db: Db, scope: ReportScope, now: number) => {
+    const recent = BACKLOG_BUCKETS.slice(0, -1);
+    const oldest = now - recent.at(-1)!.upToMs!;
+    const columns = recent.map((bucket, i) => {
+      const olderThan = i === 0 ? null : now - recent[i - 1]!.upToMs!;
+      const condition = olderThan === null ? sql<boolean>`created_at > ${now - bucket.upToMs!}` : sql<boolean>`created_at > ${now - bucket.upToMs!} and created_at <= ${olderThan}`;
+      return sql<number | string | null>`sum(case when ${condition} then 1 else 0 end)`.as(`bucket_${i}`);
     });
     const row = await scoped(db, scope)
-      .select([
-        (eb) => eb.fn.countAll<number | string>().as('incidents'),
-        sql<number | string>`sum(case when ${open} then 1 else 0 end)`.as('open'),
-        sql<number | string | null>`avg(acknowledged_at - created_at)`.as('mtta'),
-        sql<number | string | null>`avg(resolved_at - created_at)`.as('mttr'),
-        sql<number | string>`sum(case when (acknowledged_at is null and sla_due_at < ${now}) or acknowledged_at > sla_due_at then 1 else 0 end)`.as('breaches'),
-        ...backlog,
-      ])
+      .where('created_at', '>', oldest)
+      .where('status', 'in', OPEN_STATUSES)
+      .select(columns)
       .executeTakeFirstOrThrow();
     const record = row as unknown as Record<string, number | string | null>;
-    return {
-      incidents: num(row.incidents),
-      open: num(row.open),
-      mttaMs: row.mtta === null ? null : Number(row.mtta),
-      mttrMs: row.mttr === null ? null : Number(row.mttr),
-      slaBreaches: num(row.breaches),
-      backlog: Object.fromEntries(BACKLOG_BUCKETS.map((bucket, i) => [bucket.name, num(record[`backlog_${i}`])])) as Record<(typeof BACKLOG_BUCKETS)[number]['name'], number>,
-    };
+    return Object.fromEntries(recent.map((bucket, i) => [bucket.name, num(record[`bucket_${i}`])])) as Record<(typeof recent)[number]['name'], number>;
   },
 
   /**
-   * Incidents per quarter hour of `column` (created_at or resolved_at): integer division of
-   * epoch ms, the same on SQLite and PostgreSQL; the caller maps quarter hours to campus days.
+   * Per campus day: incidents in scope created that day, and incidents in scope resolved that
+   * day. Each day is two counts over index ranges (incidents_tenant_created or
+   * incidents_department_created; the partial incidents_resolved or
+   * incidents_department_resolved of migration 0018), so the cost follows the days and the
+   * incidents in them, with no sort of the whole period.
    */
-  quarterHours: async (db: Db, scope: ReportScope, column: 'created_at' | 'resolved_at') => {
-    const quarter = sql<number | string>`${sql.ref(column)} / ${sql.lit(QUARTER_HOUR_MS)}`;
-    const rows = await scoped(db, scope)
-      .where(column, 'is not', null)
-      .select([quarter.as('q'), (eb) => eb.fn.countAll<number | string>().as('n')])
-      .groupBy(quarter)
-      .orderBy(quarter)
-      .execute();
-    return rows.map((row) => ({ at: Number(row.q) * QUARTER_HOUR_MS, count: Number(row.n) }));
+  dailyCounts: async (db: Db, scope: ReportScope, days: readonly CampusDay[]) => {
+    const counts = new Map<string, { created: number; resolved: number }>();
+    const inScope = (alias: string) => {
+      const conditions = [sql<boolean>`${sql.ref(`${alias}.tenant_id`)} = ${scope.tenantId}`];
+      if (scope.departmentId) conditions.push(sql<boolean>`${sql.ref(`${alias}.department_id`)} = ${scope.departmentId}`);
+      if (scope.from !== undefined && scope.from !== null) conditions.push(sql<boolean>`${sql.ref(`${alias}.created_at`)} >= ${scope.from}`);
+      if (scope.to !== undefined && scope.to !== null) conditions.push(sql<boolean>`${sql.ref(`${alias}.created_at`)} < ${scope.to}`);
+      return sql.join(conditions, sql` and `);
+    };
+    for (let i = 0; i < days.length; i += DAYS_PER_QUERY) {
+      const chunk = days.slice(i, i + DAYS_PER_QUERY);
+      const values = sql.join(chunk.map((day) => sql`(${day.date}, cast(${day.start} as bigint), cast(${day.end} as bigint))`));
+      const { rows } = await sql<{ date: string; created: number | string; resolved: number | string }>`
+        with days (date, start_at, end_at) as (values ${values})
+        select date,
+          (select count(*) from incidents c where ${inScope('c')} and c.created_at >= days.start_at and c.created_at < days.end_at) as created,
+          (select count(*) from incidents r where ${inScope('r')} and r.resolved_at >= days.start_at and r.resolved_at < days.end_at) as resolved
+        from days`.execute(db);
+      for (const row of rows) counts.set(row.date, { created: num(row.created), resolved: num(row.resolved) });
+    }
+    return counts;
   },
 
   /** The first incident's creation time in scope (the start of an open-ended period). */

@@ -140,6 +140,12 @@ await describeEachDatabase('reports', (dialect) => {
     const c = (await t.request('GET', `/api/reports/${id}/content`, { token: admin })).body;
     assert.deepEqual(c.totals, { incidents: 2, open: 2, slaBreaches: 2 });
     assert.deepEqual(c.byCategory, { health: 1, security: 1 });
+    assert.deepEqual(c.daily, [{ date: '2026-04-14', created: 2, resolved: 0 }], 'A, resolved that day, was created before the period');
+    // A period holding A alone: A's resolution (70 minutes later, after the period) is on its day.
+    const early = await runReport(admin, { kind: 'global', from: new Date(T0).toISOString(), to: new Date(T0 + 30 * MIN).toISOString() });
+    const e = (await t.request('GET', `/api/reports/${early}/content`, { token: admin })).body;
+    assert.deepEqual(e.totals, { incidents: 1, open: 0, slaBreaches: 0 });
+    assert.deepEqual(e.daily, [{ date: '2026-04-14', created: 1, resolved: 1 }]);
 
     const dep = await runReport(securityStaff.token, { kind: 'department', departmentId: departments.security });
     const depMeta = await t.request('GET', `/api/reports/${dep}`, { token: securityStaff.token });

@@ -15,6 +15,7 @@ import * as listOrders from './0013-list-orders.js';
 import * as incidentStats from './0014-incident-stats.js';
 import * as affected from './0016-affected.js';
 import * as searchQueue from './0017-search-queue.js';
+import * as resolvedIndex from './0018-resolved-index.js';
 
 /** Every migration, in order. Bundled in code so a build carries its schema with it. */
 export const migrations: Record<string, Migration> = {
@@ -34,4 +35,5 @@ export const migrations: Record<string, Migration> = {
   '0014-incident-stats': incidentStats,
   '0016-affected': affected,
   '0017-search-queue': searchQueue,
+  '0018-resolved-index': resolvedIndex,
 };
