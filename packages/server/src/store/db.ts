@@ -261,9 +261,9 @@ export async function openStore(options: StoreOptions): Promise<Store> {
 
 /** Writes that keep `health` up to date: a failure for lack of space sets it, a success clears it. */
 function watchedWrites(write: Write, health: StoreHealth): Write {
-  return async (unit) => {
+  return async (unit, options) => {
     try {
-      const value = await write(unit);
+      const value = await write(unit, options);
       health.writeFault = null;
       return value;
     } catch (error) {

@@ -11,7 +11,18 @@ import type { Db } from './executor.js';
  * A unit must use only the handle it is given: the connection is busy for the batch.
  */
 export type WriteUnit<T> = (trx: Db) => Promise<T>;
-export type Write = <T>(unit: WriteUnit<T>) => Promise<T>;
+export interface WriteOptions {
+  /**
+   * Background work that may wait a little (a log consumer's batch): on SQLite it rides in
+   * the next batch someone else starts, or starts one itself after PATIENCE_MS, so it costs
+   * no COMMIT (and no fsync on the event loop) of its own while requests are writing.
+   */
+  patient?: boolean;
+}
+export type Write = <T>(unit: WriteUnit<T>, options?: WriteOptions) => Promise<T>;
+
+/** How long a patient write waits for a batch to join before it starts one. */
+export const PATIENCE_MS = 50;
 
 const MAX_BATCH = 128;
 const SAVEPOINT = CompiledQuery.raw('savepoint unit');
@@ -31,6 +42,7 @@ interface Pending {
 export function groupCommit(db: Db, beforeCommit?: (trx: Db) => Promise<void>): Write {
   let queue: Pending[] = [];
   let running = false;
+  let patience: ReturnType<typeof setTimeout> | null = null;
 
   async function flush() {
     running = true;
@@ -65,14 +77,20 @@ export function groupCommit(db: Db, beforeCommit?: (trx: Db) => Promise<void>): 
     running = false;
   }
 
-  return <T>(unit: WriteUnit<T>) =>
+  function start() {
+    if (patience) clearTimeout(patience);
+    patience = null;
+    if (running || queue.length === 0) return;
+    running = true;
+    // Let the requests already in flight join this batch before it starts.
+    setImmediate(() => void flush());
+  }
+
+  return <T>(unit: WriteUnit<T>, options?: WriteOptions) =>
     new Promise<T>((resolve, reject) => {
       queue.push({ unit, resolve: resolve as (value: unknown) => void, reject });
-      // Let the requests already in flight join this batch before it starts.
-      if (!running) {
-        running = true;
-        setImmediate(() => void flush());
-      }
+      if (!options?.patient) start();
+      else if (!running && !patience) patience = setTimeout(start, PATIENCE_MS);
     });
 }
 

@@ -76,8 +76,10 @@ export class ConsumerRunner {
       const lease = await this.lease(tenantId);
       if (!lease) return;
       const batchSize = this.definition.batchSize ?? DEFAULT_BATCH;
-      while (!this.stopped) {
-        const { read, more, enqueued } = await this.deps.store.write((trx) => this.batch(trx, tenantId, lease, batchSize));
+      // The first batch rides in the requests' next group commit (no COMMIT of its own while
+      // they write); a backlog is then read without waiting.
+      for (let first = true; !this.stopped; first = false) {
+        const { read, more, enqueued } = await this.deps.store.write((trx) => this.batch(trx, tenantId, lease, batchSize), { patient: first });
         metrics.consumerEvents.inc({ consumer: name }, read);
         if (enqueued) this.deps.afterCommit?.();
         if (!more) break;
