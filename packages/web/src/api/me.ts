@@ -1,14 +1,10 @@
-import type { MyNotification, Preferences } from '@alertautec/core/schemas';
 import { request } from './http.js';
+import type { ApiItem, ApiResponse } from './openapi.js';
 
 /** The signed-in person's own notifications and preferences (CONTRACT §3 Notifications). */
-export type { MyNotification, Preferences };
-
-export interface MyNotificationPage {
-  items: MyNotification[];
-  nextCursor: string | null;
-  unread: number;
-}
+export type MyNotificationPage = ApiResponse<'/api/me/notifications'>;
+export type MyNotification = ApiItem<'/api/me/notifications'>;
+export type Preferences = ApiResponse<'/api/me/preferences'>;
 
 export const me = {
   notifications: (cursor?: string | null, limit = 20) =>

@@ -1,75 +1,54 @@
 import type { ApiKeyScope, IncidentEvent, IncidentSort, Role, Status, Urgency } from '@alertautec/core';
-import type {
-  ApiKey,
-  Category,
-  Department,
-  DuplicateSummary,
-  IncidentView,
-  Location,
-  LocationValidation,
-  Me,
-  Stats,
-  User as UserSchema,
-} from '@alertautec/core/schemas';
-import type { Job, JobRun, JobState, MailboxItem, NotificationRule, NotificationStatus, OutboxItem } from '@alertautec/core/schemas';
-import type { PublicConfig } from '@alertautec/core/schemas';
-import type { NewReport, Report, ReportKind, ReportStatus } from '@alertautec/core/schemas';
-import type { EscalationLevel, EscalationPolicy, EscalationRole, NotificationChannel } from '@alertautec/core';
+import type { ApiBody, ApiItem, ApiResponse } from './openapi.js';
 
 /**
- * The shapes of the HTTP API (CONTRACT §3), as the browser receives them: the server's own
- * schemas (types only; nothing of them reaches the bundle), under the names the app uses.
+ * The shapes of the HTTP API (CONTRACT §3) as the browser receives them, read from the
+ * server's OpenAPI document (openapi.ts), under the names the app uses. The unions the
+ * app also needs as values (statuses, urgencies, roles, orders) and the realtime events,
+ * which travel over the WebSocket rather than HTTP, come from core, as the server's do.
  */
-export type { ApiKey, ApiKeyScope, Category, Department, IncidentEvent, Role, Stats, Status, Urgency };
-export type User = Me;
-export type ManagedUser = UserSchema;
-export type Incident = IncidentView;
-export type PossibleDuplicate = DuplicateSummary;
-export type CampusLocation = Location;
-export type LocationCheck = LocationValidation;
-/** GET /api/config: the server's limits and numbers (attachments, text lengths, emergency phone). */
-export type { PublicConfig };
-// The admin screens for notifications, escalation and jobs (issue 11/12).
-export type { EscalationLevel, EscalationPolicy, EscalationRole, Job, JobRun, JobState, MailboxItem, NotificationChannel, NotificationRule, NotificationStatus, OutboxItem };
-// The reports page (issue 12 item 6).
-export type { NewReport, Report, ReportKind, ReportStatus };
+export type { ApiKeyScope, IncidentEvent, Role, Status, Urgency };
 
-export interface TokenPair {
-  accessToken: string;
-  /** Absent for the web app: its refresh token is in an HttpOnly cookie. */
-  refreshToken?: string;
-  expiresIn: number;
-  user: User;
-}
+export type User = ApiResponse<'/api/auth/me'>;
+export type ManagedUser = ApiItem<'/api/users'>;
+export type Incident = ApiResponse<'/api/incidents/{id}'>;
+export type Category = ApiItem<'/api/categories'>;
+export type Department = ApiItem<'/api/departments'>;
+export type CampusLocation = ApiItem<'/api/locations'>;
+export type LocationCheck = ApiResponse<'/api/locations/validate', 'post'>;
+export type Stats = ApiResponse<'/api/stats'>;
+export type ApiKey = ApiItem<'/api/api-keys'>;
+/** GET /api/config: the server's limits and numbers (attachments, text lengths, emergency phone). */
+export type PublicConfig = ApiResponse<'/api/config'>;
+
+export type TokenPair = ApiResponse<'/api/auth/login', 'post'>;
+export type IncidentDraft = ApiBody<'/api/incidents', 'post'>;
+export type ReportPreview = ApiResponse<'/api/incidents/preview', 'post'>;
+export type PossibleDuplicate = ReportPreview['possibleDuplicates'][number];
+export type Attachment = ApiItem<'/api/incidents/{id}/attachments'>;
+
+// The admin screens for notifications, escalation and jobs.
+export type OutboxItem = ApiItem<'/api/notifications'>;
+export type NotificationStatus = OutboxItem['status'];
+export type NotificationChannel = OutboxItem['channel'];
+export type NotificationRule = ApiItem<'/api/notification-rules'>;
+export type MailboxItem = ApiItem<'/api/dev/mailbox'>;
+export type EscalationPolicy = ApiResponse<'/api/escalation-policy'>;
+export type EscalationLevel = EscalationPolicy['levels'][number];
+export type EscalationRole = NonNullable<EscalationLevel['notify']['roles']>[number];
+export type Job = ApiItem<'/api/jobs'>;
+export type JobRun = ApiItem<'/api/jobs/runs'>;
+export type JobState = JobRun['state'];
+
+// The reports page.
+export type Report = ApiResponse<'/api/reports/{id}'>;
+export type NewReport = ApiBody<'/api/reports', 'post'>;
+export type ReportKind = Report['kind'];
+export type ReportStatus = Report['status'];
 
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;
-}
-
-export interface IncidentDraft {
-  category: string;
-  description: string;
-  urgency: Urgency;
-  title?: string;
-  locationCode?: string;
-  locationText?: string;
-  lat?: number;
-  lng?: number;
-  anonymous?: boolean;
-}
-
-export interface ReportPreview {
-  incident: Omit<Incident, 'id' | 'version' | 'acknowledgedAt' | 'resolvedAt'>;
-  department: Department | null;
-  possibleDuplicates: PossibleDuplicate[];
-}
-
-export interface Attachment {
-  id: string;
-  filename: string;
-  contentType: string;
-  size: number;
 }
 
 export interface IncidentFilters {
