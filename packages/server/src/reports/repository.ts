@@ -1,6 +1,7 @@
 import { sql, type SelectQueryBuilder } from 'kysely';
 import { OPEN_STATUSES } from '@alertautec/core';
 import type { Db } from '../store/executor.js';
+import { prepared } from '../store/prepared.js';
 import type { Database, ReportsTable } from '../store/schema.js';
 import type { CampusDay } from './campus-time.js';
 
@@ -121,6 +122,32 @@ export interface ReportListFilter {
   limit: number;
 }
 
+const REPORT_COLUMNS = [
+  'id', 'tenant_id', 'kind', 'status', 'department_id', 'incident_id', 'period_from', 'period_to', 'key',
+  'created_at', 'started_at', 'finished_at', 'created_by', 'error', 'job_id',
+] as const satisfies readonly (keyof ReportRow)[];
+
+// One per incident routed to a department (the reports.incidents consumer): built once (store/prepared.ts).
+// On a key already there, the row is queued again with the new row's job (its status,
+// error and times are those of a new row: queued, none, none).
+const upsertIncidentReport = prepared(
+  (db, row: ReportRow) =>
+    db
+      .insertInto('reports')
+      .values(row)
+      .onConflict((oc) =>
+        oc.columns(['tenant_id', 'key']).doUpdateSet((eb) => ({
+          status: eb.ref('excluded.status'),
+          job_id: eb.ref('excluded.job_id'),
+          error: eb.ref('excluded.error'),
+          started_at: eb.ref('excluded.started_at'),
+          finished_at: eb.ref('excluded.finished_at'),
+        })),
+      )
+      .returning('id'),
+  REPORT_COLUMNS,
+);
+
 export const reportsRepository = {
   /** Inserts the row unless its key is taken in the tenant; false then (the caller picks another key). */
   insert: async (db: Db, row: ReportRow): Promise<boolean> => {
@@ -153,13 +180,8 @@ export const reportsRepository = {
    * one: the incident came back to the department) queued again in place. Returns its id.
    */
   upsertIncidentReport: async (db: Db, row: ReportRow): Promise<string> => {
-    const saved = await db
-      .insertInto('reports')
-      .values(row)
-      .onConflict((oc) => oc.columns(['tenant_id', 'key']).doUpdateSet({ status: 'queued', job_id: row.job_id, error: null, started_at: null, finished_at: null }))
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    return saved.id;
+    const { rows } = await upsertIncidentReport<{ id: string }>(db, row);
+    return rows[0]!.id;
   },
 
   findByKey: (db: Db, tenantId: string, key: string) =>

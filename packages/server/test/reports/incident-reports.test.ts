@@ -158,6 +158,26 @@ await describeEachDatabase('department incident reports', (dialect) => {
       assert.equal((await restarted.request('GET', `/api/reports/${secondReport.id}`, student.token)).status, 403);
       const adminList = await restarted.request('GET', `/api/reports?kind=incident&incidentId=${incident.id}`, admin);
       assert.equal(adminList.body.items.length, 2);
+
+      // Back to the first department: its report (same key, same row) is queued again for the
+      // new assignment, written anew with the whole history, and succeeds again.
+      const firstReport = await reportOf(first);
+      assert.equal(firstReport.status, 'succeeded');
+      const back = await restarted.request('PUT', `/api/incidents/${incident.id}/department`, admin, { departmentId: first });
+      assert.equal(back.status, 200, back.text);
+      await restarted.system.workers.consumers.get('reports.incidents')!.pass(tenantId);
+      const requeued = await reportOf(first);
+      assert.equal(requeued.id, firstReport.id);
+      assert.equal(requeued.status, 'queued');
+      assert.equal(requeued.started_at, null);
+      assert.equal(requeued.finished_at, null);
+      assert.notEqual(requeued.job_id, firstReport.job_id);
+      await drain(restarted.system);
+      const again = await reportOf(first);
+      assert.equal(again.status, 'succeeded', again.error ?? '');
+      const rewritten = JSON.parse(fs.readFileSync(path.join(t.config.dataDir, 'blobs', 'reports', 'incidents', first, `incident_${incident.id}.json`), 'utf8'));
+      assert.deepEqual(rewritten.history.map((event: { type: string }) => event.type), ['IncidentCreated', 'CommentAdded', 'DepartmentAssigned', 'DepartmentAssigned']);
+      assert.equal(rewritten.assignment.previousDepartmentId, second.id);
     } finally {
       for (const served of open) await served.close();
       await t.database.drop();
