@@ -57,6 +57,12 @@ describe('it affects me too, in the browser', { skip }, () => {
     await duplicate.getByText('2 personas afectadas').waitFor();
     const violations = await seriousViolations(student);
     assert.deepEqual(violations, [], describeViolations(violations));
+    // The same review on a phone.
+    await student.setViewportSize({ width: 390, height: 844 });
+    const onPhone = await seriousViolations(student);
+    assert.deepEqual(onPhone, [], describeViolations(onPhone));
+    await screenshot(student, 'report-preview-affected-phone');
+    await student.setViewportSize({ width: 1280, height: 900 });
 
     // The authority's board counts it without a reload.
     await row.getByText('2 personas afectadas').waitFor({ timeout: 10_000 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { newPage, signIn } from './helpers/browser.js';
+import { describeViolations, newPage, seriousViolations, signIn } from './helpers/browser.js';
 import { DEMO, startWebTest } from './helpers/web-app.js';
 
 /**
@@ -44,6 +44,8 @@ describe('decisions with a reason, and who is who, in the browser', { skip }, ()
     const question = authority.getByRole('group', { name: /¿Rechazar este incidente\?/ });
     await question.waitFor();
     assert.equal(await statusOf(incident.id), 'pending', 'asked before rejecting');
+    const asking = await seriousViolations(authority);
+    assert.equal(asking.length, 0, describeViolations(asking));
     await question.getByRole('button', { name: 'Cancelar' }).click();
     assert.equal(await question.count(), 0);
     assert.equal(await statusOf(incident.id), 'pending', 'cancel changes nothing');

@@ -30,6 +30,7 @@ describe('main pages', { skip }, () => {
   if (skip || !('app' in setup)) return;
   const { app, browser } = setup;
   let incidentId = '';
+  let reportId = '';
 
   before(async () => {
     // A few incidents so lists, charts and the timeline have something to show.
@@ -47,13 +48,24 @@ describe('main pages', { skip }, () => {
     const staff = await app.login(DEMO.authority.email, DEMO.authority.password);
     const moved = await app.request('PATCH', `/api/incidents/${incidentId}`, { token: staff, body: { status: 'in_progress', note: 'Soporte TI avisado' } });
     assert.equal(moved.status, 200, moved.text);
+    const admin = await app.login(DEMO.admin.email, DEMO.admin.password);
+    const report = await app.request('POST', '/api/reports', { token: admin, body: { kind: 'global' } });
+    assert.equal(report.status, 202, report.text);
+    reportId = report.body.id;
   });
 
-  it('the sign-in and register pages are accessible', async () => {
-    const page = await newPage(browser, app.url);
-    await checkPage(page, '/login', 'Iniciar sesión', 'sign-in-page');
-    await checkPage(page, '/register', 'Crear cuenta', 'register');
-    await page.context().close();
+  it('the sign-in, register and not-found pages are accessible, on a desktop and on a phone', async () => {
+    for (const [width, suffix] of [
+      [1280, ''],
+      [390, '-phone'],
+    ] as const) {
+      const page = await newPage(browser, app.url, width);
+      await checkPage(page, '/login', 'Iniciar sesión', `sign-in-page${suffix}`);
+      await checkPage(page, '/register', 'Crear cuenta', `register${suffix}`);
+      await signIn(page, DEMO.student.email, DEMO.student.password);
+      await checkPage(page, '/no-such-page', 'Página no encontrada', `not-found${suffix}`);
+      await page.context().close();
+    }
   });
 
   it("the student's pages are accessible, on a desktop and on a phone", async () => {
@@ -85,13 +97,10 @@ describe('main pages', { skip }, () => {
       await checkPage(page, '/notifications', 'Notificaciones', `notifications-admin${suffix}`);
       await checkPage(page, '/preferences', 'Preferencias de notificación', `preferences-admin${suffix}`);
       await checkPage(page, '/reports', 'Reportes', `reports${suffix}`);
+      await checkPage(page, `/reports/${reportId}`, 'Reporte', `report-detail${suffix}`);
       await checkPage(page, '/admin/users', 'Administración', `admin-users${suffix}`);
-      for (const section of ['outbox', 'rules', 'escalation', 'mailbox', 'jobs']) await checkPage(page, `/admin/${section}`, 'Administración', `admin-${section}${suffix}`);
-      if (!suffix) {
-        await checkPage(page, '/admin/departments', 'Administración', 'admin-departments');
-        await checkPage(page, '/admin/categories', 'Administración', 'admin-categories');
-        await checkPage(page, '/admin/locations', 'Administración', 'admin-locations');
-        await checkPage(page, '/admin/api-keys', 'Administración', 'admin-api-keys');
+      for (const section of ['departments', 'categories', 'locations', 'api-keys', 'outbox', 'rules', 'escalation', 'mailbox', 'jobs']) {
+        await checkPage(page, `/admin/${section}`, 'Administración', `admin-${section}${suffix}`);
       }
       await page.context().close();
     }

@@ -150,6 +150,8 @@ describe('the report form', { skip }, () => {
     await fileInput.setInputFiles({ name: 'grande.png', mimeType: 'image/png', buffer: large });
     await page.getByRole('alert').filter({ hasText: 'grande.png supera los 1 MB.' }).waitFor();
     assert.equal(await incidentCount(), before, 'no incident was created');
+    const withFileError = await seriousViolations(page);
+    assert.equal(withFileError.length, 0, describeViolations(withFileError));
 
     // A good file is kept; its first upload fails on the way (the network drops it), then a retry succeeds.
     await fileInput.setInputFiles({ name: 'fuga.png', mimeType: 'image/png', buffer: tinyPng() });
@@ -171,6 +173,9 @@ describe('the report form', { skip }, () => {
     await page.getByRole('heading', { name: 'Reporte enviado' }).waitFor();
     await page.getByText('algunos archivos no se pudieron subir').waitFor();
     assert.equal(await incidentCount(), before + 1);
+    const sentWithFailure = await seriousViolations(page);
+    assert.equal(sentWithFailure.length, 0, describeViolations(sentWithFailure));
+    await screenshot(page, 'report-sent-upload-failed');
     const incidentId = (await page.getByRole('link', { name: 'Ver el incidente' }).getAttribute('href'))!.split('/').pop()!;
 
     await page.getByRole('button', { name: 'Reintentar la subida de fuga.png' }).click();
