@@ -12,6 +12,12 @@ const setup = await startWebTest();
 const skip = 'skip' in setup ? setup.skip : false;
 after(() => ('close' in setup ? setup.close() : undefined));
 
+/** A desktop and a phone, with the suffix their screenshots get. */
+const WIDTHS = [
+  [1280, ''],
+  [390, '-phone'],
+] as const;
+
 async function checkPage(page: Page, path: string, heading: string, name: string): Promise<void> {
   await page.goto(path);
   await page.getByRole('heading', { level: 1, name: heading }).waitFor();
@@ -55,10 +61,7 @@ describe('main pages', { skip }, () => {
   });
 
   it('the sign-in, register and not-found pages are accessible, on a desktop and on a phone', async () => {
-    for (const [width, suffix] of [
-      [1280, ''],
-      [390, '-phone'],
-    ] as const) {
+    for (const [width, suffix] of WIDTHS) {
       const page = await newPage(browser, app.url, width);
       await checkPage(page, '/login', 'Iniciar sesión', `sign-in-page${suffix}`);
       await checkPage(page, '/register', 'Crear cuenta', `register${suffix}`);
@@ -69,10 +72,7 @@ describe('main pages', { skip }, () => {
   });
 
   it("the student's pages are accessible, on a desktop and on a phone", async () => {
-    for (const [width, suffix] of [
-      [1280, ''],
-      [390, '-phone'],
-    ] as const) {
+    for (const [width, suffix] of WIDTHS) {
       const page = await newPage(browser, app.url, width);
       await signIn(page, DEMO.student.email, DEMO.student.password);
       await checkPage(page, '/report', 'Reportar un incidente', `student-report${suffix}`);
@@ -85,10 +85,7 @@ describe('main pages', { skip }, () => {
   });
 
   it('the board, incident, dashboard and admin pages are accessible, on a desktop and on a phone', async () => {
-    for (const [width, suffix] of [
-      [1280, ''],
-      [390, '-phone'],
-    ] as const) {
+    for (const [width, suffix] of WIDTHS) {
       const page = await newPage(browser, app.url, width);
       await signIn(page, DEMO.admin.email, DEMO.admin.password);
       await checkPage(page, '/board', 'Tablero de incidentes', `board-admin${suffix}`);
