@@ -7,7 +7,8 @@ import { DEMO, startWebTest } from './helpers/web-app.js';
 /**
  * "It affects me too" in a real browser (issue 14 item 5): a student who previews a report
  * that has a duplicate joins it instead of filing a new one; the count rises on an
- * authority's open board live, and the student follows the incident's next status change.
+ * authority's open board live, and the student follows the incident's next status change
+ * and its public comments (never the internal ones).
  */
 const setup = await startWebTest();
 const skip = 'skip' in setup ? setup.skip : false;
@@ -17,7 +18,7 @@ describe('it affects me too, in the browser', { skip }, () => {
   if (skip || !('app' in setup)) return;
   const { app, browser } = setup;
 
-  it('joins a duplicate from the preview: the board counts it live and the follower sees the next status change', async () => {
+  it('joins a duplicate from the preview: the board counts it live and the follower sees the next status change and public comments, never internal ones', async () => {
     const admin = await app.adminToken();
     const locations = await app.request('GET', '/api/locations', { token: admin });
     const place = (locations.body.items as { code: string; name: string }[]).find((location) => location.name === 'Biblioteca – Piso 2');
@@ -79,6 +80,21 @@ describe('it affects me too, in the browser', { skip }, () => {
     assert.equal(moved.status, 200, moved.text);
     await student.locator('.row-meta .badge.status-in_progress').waitFor({ timeout: 10_000 });
     await student.getByText('Carpintería en camino').waitFor();
+
+    // Comments reach the follower live: the public one, never the internal one (sent first,
+    // and events arrive in order, so once the public one shows the internal one had its chance).
+    const comment = async (text: string, internal: boolean) => {
+      const added = await app.request('POST', `/api/incidents/${id}/comments`, { token: admin, body: { text, internal } });
+      assert.equal(added.status, 201, added.text);
+    };
+    const marked = (page: typeof student) => page.evaluate(() => (globalThis as unknown as { notReloaded?: boolean }).notReloaded === true);
+    await student.evaluate(() => ((globalThis as unknown as { notReloaded?: boolean }).notReloaded = true));
+    await comment('Falta aprobar la compra de la bisagra', true);
+    await comment('Cambiaremos la bisagra esta tarde', false);
+    await student.locator('.timeline-text', { hasText: 'Cambiaremos la bisagra esta tarde' }).waitFor({ timeout: 10_000 });
+    assert.equal(await student.getByText('Falta aprobar la compra').count(), 0, 'the internal comment never reaches the follower');
+    assert.equal(await student.locator('.timeline-item.is-internal').count(), 0);
+    assert.ok(await marked(student), 'the page was not reloaded');
     await screenshot(student, 'incident-followed');
     await authority.close();
     await student.close();

@@ -64,7 +64,7 @@ describe('decisions with a reason, and who is who, in the browser', { skip }, ()
     await Promise.all([authority.close(), student.close()]);
   });
 
-  it('staff read the reporter’s name (never on an anonymous report); the reporter reads the role of who answered', async () => {
+  it('staff and authorities read the reporter’s name (never on an anonymous report); the reporter reads the role of who answered', async () => {
     const named = await report('Silla rota en la biblioteca');
     const token = await app.login(DEMO.student.email, DEMO.student.password);
     const anonymous = await app.request('POST', '/api/incidents', {
@@ -85,6 +85,19 @@ describe('decisions with a reason, and who is who, in the browser', { skip }, ()
     await staff.getByRole('heading', { name: 'Reporte anónimo de prueba' }).waitFor();
     assert.equal(await staff.locator('dt', { hasText: 'Reportado por' }).locator('xpath=following-sibling::dd[1]').textContent(), 'Anónimo');
     assert.equal(await staff.getByText('Elena Estudiante').count(), 0);
+
+    // An authority too: the name on the named report, "Anónimo" and no name on the other.
+    const authority = await newPage(browser, app.url);
+    await signIn(authority, DEMO.authority.email, DEMO.authority.password);
+    const reporterOf = async (id: string, title: string) => {
+      await authority.goto(`/incidents/${id}`);
+      await authority.getByRole('heading', { name: title }).waitFor();
+      return authority.locator('dt', { hasText: 'Reportado por' }).locator('xpath=following-sibling::dd[1]').textContent();
+    };
+    assert.equal(await reporterOf(named.id, 'Silla rota en la biblioteca'), 'Elena Estudiante');
+    assert.equal(await reporterOf(anonymous.body.id, 'Reporte anónimo de prueba'), 'Anónimo');
+    assert.equal(await authority.getByText('Elena Estudiante').count(), 0);
+    await authority.close();
 
     const student = await newPage(browser, app.url);
     await signIn(student, DEMO.student.email, DEMO.student.password);

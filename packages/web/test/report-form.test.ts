@@ -228,6 +228,39 @@ describe('the report form', { skip }, () => {
     await page.context().close();
   });
 
+  it('a place the catalog lacks is warned about, with suggestions, and still sent as the reporter wrote it', async () => {
+    const page = await newPage(browser, app.url);
+    await openForm(page);
+    const place = 'Terraza de la biblioteca';
+    // The search finds nothing and points to the free text.
+    await page.getByRole('combobox', { name: 'Buscar un lugar del campus' }).fill(place.toLowerCase());
+    await page.locator('#location-search-count').getByText('Ningún lugar del catálogo coincide. Puedes describirlo en «Referencia adicional».').waitFor();
+    assert.equal(await page.getByRole('listbox').count(), 0);
+
+    // Written as free text: a warning with the closest places, none of them chosen.
+    await page.getByLabel('Referencia adicional').fill(place);
+    const warning = page.locator('.notice-warning', { hasText: `«${place}» no está en el catálogo del campus.` });
+    await warning.waitFor();
+    await warning.getByText('¿Te refieres a alguno de estos lugares?').waitFor();
+    const suggestions = await warning.getByRole('button').allTextContents();
+    assert.ok(suggestions.length > 0 && suggestions.every((name) => name.startsWith('Biblioteca')), JSON.stringify(suggestions));
+    assert.equal(await page.locator('.chosen-location').count(), 0);
+
+    await page.getByLabel('Categoría').selectOption({ label: 'Limpieza' });
+    await page.getByLabel('Descripción').fill('Hay basura acumulada junto a las bancas de la terraza.');
+    await page.getByRole('button', { name: 'Revisar reporte' }).click();
+    await page.getByRole('heading', { name: 'Revisa tu reporte' }).waitFor();
+    assert.equal(await page.locator('dt', { hasText: 'Lugar' }).locator('xpath=following-sibling::dd[1]').textContent(), place);
+    await page.getByRole('button', { name: 'Enviar reporte' }).click();
+    await page.getByRole('heading', { name: 'Reporte enviado' }).waitFor();
+    const incidentId = (await page.getByRole('link', { name: 'Ver el incidente' }).getAttribute('href'))!.split('/').pop()!;
+    const incident = await app.request('GET', `/api/incidents/${incidentId}`, { token: await admin() });
+    assert.equal(incident.status, 200, incident.text);
+    assert.equal(incident.body.locationText, place);
+    assert.equal(incident.body.locationCode ?? null, null, 'no catalog place was picked for it');
+    await page.context().close();
+  });
+
   it('"Use my location" suggests the nearest catalog places and sends the coordinates', async () => {
     const context = await browser.newContext({
       baseURL: app.url,
