@@ -94,7 +94,7 @@ describe('main pages', { skip }, () => {
       await checkPage(page, '/notifications', 'Notificaciones', `notifications-admin${suffix}`);
       await checkPage(page, '/preferences', 'Preferencias de notificación', `preferences-admin${suffix}`);
       await checkPage(page, '/reports', 'Reportes', `reports${suffix}`);
-      await checkPage(page, `/reports/${reportId}`, 'Reporte', `report-detail${suffix}`);
+      await checkPage(page, `/reports/${reportId}`, 'Global', `report-detail${suffix}`);
       await checkPage(page, '/admin/users', 'Administración', `admin-users${suffix}`);
       for (const section of ['departments', 'categories', 'locations', 'api-keys', 'outbox', 'rules', 'escalation', 'mailbox', 'jobs']) {
         await checkPage(page, `/admin/${section}`, 'Administración', `admin-${section}${suffix}`);
