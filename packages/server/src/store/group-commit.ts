@@ -25,6 +25,12 @@ export type Write = <T>(unit: WriteUnit<T>, options?: WriteOptions) => Promise<T
 export const PATIENCE_MS = 50;
 
 const MAX_BATCH = 128;
+// BEGIN IMMEDIATE: a batch is a writer from its first statement. Begun as a reader (SQLite's
+// default), its first write would have to upgrade it, which SQLite refuses at once
+// (SQLITE_BUSY_SNAPSHOT, no busy wait) when another process has committed since.
+const BEGIN = CompiledQuery.raw('begin immediate');
+const COMMIT = CompiledQuery.raw('commit');
+const ROLLBACK = CompiledQuery.raw('rollback');
 const SAVEPOINT = CompiledQuery.raw('savepoint unit');
 const RELEASE = CompiledQuery.raw('release unit');
 const ROLLBACK_TO = CompiledQuery.raw('rollback to unit');
@@ -33,6 +39,23 @@ interface Pending {
   unit: WriteUnit<unknown>;
   resolve(value: unknown): void;
   reject(error: unknown): void;
+}
+
+/** One unit in its savepoint: its value, or its error with its writes rolled back. */
+async function runUnit(trx: Db, unit: WriteUnit<unknown>): Promise<{ ok: boolean; value: unknown }> {
+  await trx.executeQuery(SAVEPOINT);
+  try {
+    const value = await unit(trx);
+    await trx.executeQuery(RELEASE);
+    return { ok: true, value };
+  } catch (error) {
+    // SQLite ends the whole transaction itself when a statement fails for lack of space
+    // (SQLITE_FULL) or an I/O error: the batch fails with that error, not with the missing
+    // savepoint's.
+    await trx.executeQuery(ROLLBACK_TO).catch(() => Promise.reject(error as Error));
+    await trx.executeQuery(RELEASE);
+    return { ok: false, value: error };
+  }
 }
 
 /**
@@ -51,22 +74,17 @@ export function groupCommit(db: Db, beforeCommit?: (trx: Db) => Promise<void>): 
       queue = queue.slice(batch.length);
       const outcomes: { ok: boolean; value: unknown }[] = [];
       try {
-        await db.transaction().execute(async (trx) => {
-          for (const pending of batch) {
-            await trx.executeQuery(SAVEPOINT);
-            try {
-              outcomes.push({ ok: true, value: await pending.unit(trx) });
-              await trx.executeQuery(RELEASE);
-            } catch (error) {
-              // SQLite ends the whole transaction itself when a statement fails for lack of
-              // space (SQLITE_FULL) or an I/O error: the batch fails with that error, not
-              // with the missing savepoint's.
-              await trx.executeQuery(ROLLBACK_TO).catch(() => Promise.reject(error as Error));
-              await trx.executeQuery(RELEASE);
-              outcomes.push({ ok: false, value: error });
-            }
+        await db.connection().execute(async (trx) => {
+          await trx.executeQuery(BEGIN);
+          try {
+            for (const pending of batch) outcomes.push(await runUnit(trx, pending.unit));
+            await beforeCommit?.(trx);
+            await trx.executeQuery(COMMIT);
+          } catch (error) {
+            // Nothing to roll back if SQLite already ended the transaction (a full disk).
+            await trx.executeQuery(ROLLBACK).catch(() => undefined);
+            throw error;
           }
-          await beforeCommit?.(trx);
         });
       } catch (error) {
         for (const pending of batch) pending.reject(error);

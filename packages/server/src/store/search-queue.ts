@@ -10,9 +10,12 @@ import type { Db } from './executor.js';
 export const INDEX_QUEUED_SQL = `insert into incidents_search (incident_id, words)
    select q.incident_id, (select i.search_text from incidents i where i.id = q.incident_id) from incidents_search_queue q`;
 const INDEX_QUEUED = CompiledQuery.raw(INDEX_QUEUED_SQL);
+const ANY_QUEUED = CompiledQuery.raw('select 1 from incidents_search_queue limit 1');
 const CLEAR_QUEUE = CompiledQuery.raw('delete from incidents_search_queue');
 
 export async function indexQueuedSearch(trx: Db): Promise<void> {
+  // Most batches create no incident: one read instead of two writes.
+  if ((await trx.executeQuery(ANY_QUEUED)).rows.length === 0) return;
   await trx.executeQuery(INDEX_QUEUED);
   await trx.executeQuery(CLEAR_QUEUE);
 }

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import SQLite from 'better-sqlite3';
 import { sql } from 'kysely';
 import type { Store } from '../../src/store/db.js';
 import type { Db } from '../../src/store/executor.js';
@@ -46,6 +48,32 @@ describe('group commit (SQLite)', () => {
     assert.equal(await write(insert('patient-2'), { patient: true }), 'patient-2');
     assert.equal(batches, 1);
     assert.ok((await rows()).includes('patient-2'));
+  });
+
+  it('a batch holds the write lock from its start: another connection (another process) cannot slip a commit between its read and its write', async () => {
+    // Another writer on the same file, as a second process would be (no busy wait: it answers at once).
+    const other = new SQLite(path.join(database.dataDir, 'alertautec.db'));
+    other.pragma('busy_timeout = 0');
+    try {
+      let otherError: unknown = null;
+      const value = await write(async (trx) => {
+        await sql`select count(*) from group_commit_probe`.execute(trx);
+        try {
+          other.prepare(`insert into group_commit_probe (v) values ('other')`).run();
+        } catch (error) {
+          otherError = error;
+        }
+        return insert('after-read')(trx);
+      });
+      // Begun as a reader, the batch would have let the other commit in and then failed its
+      // own write (SQLITE_BUSY_SNAPSHOT); begun immediate, the other one waits its turn.
+      assert.equal(value, 'after-read');
+      assert.equal((otherError as { code?: string } | null)?.code, 'SQLITE_BUSY');
+      assert.ok((await rows()).includes('after-read'));
+      other.prepare(`insert into group_commit_probe (v) values ('other')`).run();
+    } finally {
+      other.close();
+    }
   });
 
   it('a failing patient write rolls back alone; the batch it rode in commits', async () => {
