@@ -94,11 +94,11 @@ export class JobRunner {
     if (this.upkeepDue) {
       this.upkeepDue = false;
       await this.heartbeat();
+      // Upkeep can wait for the next group commit (a patient write: store/group-commit.ts).
       const buried = await store.write(async (trx) => {
         const jobs = await jobRepository.buryExpired(trx, kinds, clock.now());
         for (const job of jobs) await this.byKind.get(job.kind)?.onDead?.(trx, JSON.parse(job.payload) as never, BURIED_ERROR);
         return jobs.length;
-        // Upkeep can wait for the next group commit (store/group-commit.ts).
       }, { patient: true });
       if (buried > 0) log.warn({ count: buried }, 'jobs whose worker stopped on their last attempt are dead');
     }
