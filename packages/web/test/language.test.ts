@@ -20,10 +20,14 @@ type Field = { validationMessage: string };
 const validationMessage = (page: Page, selector: string) => page.locator(selector).evaluate((element) => (element as unknown as Field).validationMessage);
 
 describe('language: the dictionaries', () => {
-  const dictionary = (file: string) => fs.readFileSync(path.join(WEB_ROOT, 'src/i18n', file), 'utf8');
+  /** A language's dictionary source: every area file under src/i18n/<language>/. */
+  const dictionary = (language: string) => {
+    const dir = path.join(WEB_ROOT, 'src/i18n', language);
+    return fs.readdirSync(dir).map((file) => fs.readFileSync(path.join(dir, file), 'utf8')).join('\n');
+  };
 
   it('the dictionaries word counts with plural blocks, never "(s)"', () => {
-    for (const file of ['es.ts', 'en.ts']) {
+    for (const file of ['es', 'en']) {
       const source = dictionary(file);
       assert.doesNotMatch(source, /\w\((s|es|as|os)\)/, `${file} has a hand-made plural`);
       assert.match(source, /\{n, plural, one \{# /, `${file} uses plural blocks`);
@@ -37,7 +41,7 @@ describe('language: the dictionaries', () => {
     const table = api.slice(start, end === -1 ? undefined : end);
     const codes = [...table.matchAll(/`([a-z]+(?:_[a-z]+)*)`/g)].map((match) => match[1]!).filter((code) => code !== 'code' && code !== 'detail');
     assert.ok(codes.length > 50, `found ${codes.length} codes`);
-    for (const file of ['es.ts', 'en.ts']) {
+    for (const file of ['es', 'en']) {
       const source = dictionary(file);
       const missing = codes.filter((code) => !source.includes(`'error.${code}':`));
       assert.deepEqual(missing, [], `${file} has no sentence for these codes`);
