@@ -86,6 +86,28 @@ export function EmptyState({ children }: { children: ReactNode }) {
   return <p className="empty">{children}</p>;
 }
 
+interface PagedList<T> {
+  items: T[] | null | undefined;
+  error: unknown;
+  loading: boolean;
+  hasMore: boolean;
+  loadMore: () => void;
+}
+
+/**
+ * A paged list as every list page shows it: its error, a loading notice until the first page
+ * arrives, `empty` when there is nothing, otherwise `children(items)` and the "more" footer.
+ */
+export function PagedItems<T>({ list, empty, children }: { list: PagedList<T>; empty: ReactNode; children: (items: T[]) => ReactNode }) {
+  return (
+    <>
+      <ErrorNotice error={list.error} />
+      {!list.items ? (list.error ? null : <Loading />) : list.items.length === 0 ? <EmptyState>{empty}</EmptyState> : children(list.items)}
+      {list.items && <ListFooter list={list} />}
+    </>
+  );
+}
+
 export function formatDuration(seconds: number | null, t: (key: MessageKey, vars?: Record<string, string | number>) => string): string {
   if (seconds === null) return '—';
   if (seconds < 60) return t('duration.seconds', { n: Math.round(seconds) });

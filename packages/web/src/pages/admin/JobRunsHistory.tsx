@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { jobs as api, type JobRunFilters } from '../../api/endpoints.js';
 import type { JobRun, JobState } from '../../api/types.js';
-import { EmptyState, ErrorNotice, ListFooter, Loading } from '../../components/ui.js';
+import { PagedItems } from '../../components/ui.js';
 import { useT } from '../../i18n/index.js';
 import { useCursorList, type CursorList } from './useCursorList.js';
 
@@ -76,47 +76,43 @@ export function JobRunsHistory({ runs, names, timeZone }: { runs: JobRuns; names
           {t('admin.refresh')}
         </button>
       </div>
-      <ErrorNotice error={list.error} />
-      {!list.items ? (
-        list.error ? null : <Loading />
-      ) : list.items.length === 0 ? (
-        <EmptyState>{t('jobs.noRuns')}</EmptyState>
-      ) : (
-        <div className="table-wrap">
-          <table className="admin-table job-runs-table">
-            <caption className="visually-hidden">{t('jobs.historyCaption')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('jobs.name')}</th>
-                <th scope="col">{t('jobs.state')}</th>
-                <th scope="col">{t('jobs.startedAt')}</th>
-                <th scope="col">{t('jobs.finishedAt')}</th>
-                <th scope="col">{t('jobs.result')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.items.map((run) => (
-                <tr key={run.id} data-run-id={run.id} data-state={run.state}>
-                  <th scope="row" data-label={t('jobs.name')}>
-                    <code>{run.name}</code>
-                  </th>
-                  <td data-label={t('jobs.state')}>
-                    <JobStateBadge state={run.state} />
-                    <Progress run={run} />
-                  </td>
-                  <td data-label={t('jobs.startedAt')}>{run.startedAt ? date(run.startedAt) : <span className="muted">{t('jobs.notStarted', { at: date(run.runAt) })}</span>}</td>
-                  <td data-label={t('jobs.finishedAt')}>{date(run.finishedAt)}</td>
-                  <td data-label={t('jobs.result')}>
-                    {run.error ? <p className="break-anywhere">{run.error}</p> : <p>{run.state === 'succeeded' ? t('jobs.resultOk') : '—'}</p>}
-                    <p className="hint">{t('jobs.attempts', { n: run.attempts, max: run.maxAttempts })}</p>
-                  </td>
+      <PagedItems list={list} empty={t('jobs.noRuns')}>
+        {(items) => (
+          <div className="table-wrap">
+            <table className="admin-table job-runs-table">
+              <caption className="visually-hidden">{t('jobs.historyCaption')}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t('jobs.name')}</th>
+                  <th scope="col">{t('jobs.state')}</th>
+                  <th scope="col">{t('jobs.startedAt')}</th>
+                  <th scope="col">{t('jobs.finishedAt')}</th>
+                  <th scope="col">{t('jobs.result')}</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      {list.items && <ListFooter list={list} />}
+              </thead>
+              <tbody>
+                {items.map((run) => (
+                  <tr key={run.id} data-run-id={run.id} data-state={run.state}>
+                    <th scope="row" data-label={t('jobs.name')}>
+                      <code>{run.name}</code>
+                    </th>
+                    <td data-label={t('jobs.state')}>
+                      <JobStateBadge state={run.state} />
+                      <Progress run={run} />
+                    </td>
+                    <td data-label={t('jobs.startedAt')}>{run.startedAt ? date(run.startedAt) : <span className="muted">{t('jobs.notStarted', { at: date(run.runAt) })}</span>}</td>
+                    <td data-label={t('jobs.finishedAt')}>{date(run.finishedAt)}</td>
+                    <td data-label={t('jobs.result')}>
+                      {run.error ? <p className="break-anywhere">{run.error}</p> : <p>{run.state === 'succeeded' ? t('jobs.resultOk') : '—'}</p>}
+                      <p className="hint">{t('jobs.attempts', { n: run.attempts, max: run.maxAttempts })}</p>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </PagedItems>
     </section>
   );
 }

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { ApiError } from '../../api/http.js';
 import { notificationAdmin } from '../../api/endpoints.js';
-import { EmptyState, ErrorNotice, ListFooter, Loading } from '../../components/ui.js';
+import { PagedItems } from '../../components/ui.js';
 import { useT } from '../../i18n/index.js';
 import { useCursorList } from './useCursorList.js';
 
@@ -43,33 +43,29 @@ export function MailboxAdmin() {
           {t('admin.refresh')}
         </button>
       </div>
-      <ErrorNotice error={mails.error} />
-      {!mails.items ? (
-        mails.error ? null : <Loading />
-      ) : mails.items.length === 0 ? (
-        <EmptyState>{t('mailbox.empty')}</EmptyState>
-      ) : (
-        <ul className="admin-list">
-          {mails.items.map((mail) => (
-            <li key={mail.id} className="card">
-              <details className="mail">
-                <summary>
-                  <strong lang={mail.language}>{mail.subject}</strong>
-                  <span className="row-meta">
-                    <span>{t('mailbox.to', { to: mail.to })}</span>
-                    <span>{date(mail.createdAt)}</span>
-                    <span className="badge mail-lang">{t(`mailbox.lang.${mail.language}`)}</span>
-                  </span>
-                </summary>
-                <pre className="mail-body" lang={mail.language}>
-                  {mail.text}
-                </pre>
-              </details>
-            </li>
-          ))}
-        </ul>
-      )}
-      {mails.items && <ListFooter list={mails} />}
+      <PagedItems list={mails} empty={t('mailbox.empty')}>
+        {(items) => (
+          <ul className="admin-list">
+            {items.map((mail) => (
+              <li key={mail.id} className="card">
+                <details className="mail">
+                  <summary>
+                    <strong lang={mail.language}>{mail.subject}</strong>
+                    <span className="row-meta">
+                      <span>{t('mailbox.to', { to: mail.to })}</span>
+                      <span>{date(mail.createdAt)}</span>
+                      <span className="badge mail-lang">{t(`mailbox.lang.${mail.language}`)}</span>
+                    </span>
+                  </summary>
+                  <pre className="mail-body" lang={mail.language}>
+                    {mail.text}
+                  </pre>
+                </details>
+              </li>
+            ))}
+          </ul>
+        )}
+      </PagedItems>
     </div>
   );
 }

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { announce } from '../../announcer.js';
 import { reports as api } from '../../api/endpoints.js';
 import type { NewReport, Report } from '../../api/types.js';
-import { EmptyState, ErrorNotice, ListFooter, Loading, PageTitle } from '../../components/ui.js';
+import { PageTitle, PagedItems } from '../../components/ui.js';
 import { useSession } from '../../hooks.js';
 import { useT } from '../../i18n/index.js';
 import { Link } from '../../router.js';
@@ -71,15 +71,9 @@ function Reports({ reach }: { reach: Exclude<ReportReach, { kind: 'none' }> }) {
             {t('admin.refresh')}
           </button>
         </div>
-        <ErrorNotice error={list.error} />
-        {!list.items ? (
-          list.error ? null : <Loading />
-        ) : list.items.length === 0 ? (
-          <EmptyState>{t('reports.empty')}</EmptyState>
-        ) : (
-          <ReportsTable items={list.items} />
-        )}
-        {list.items && <ListFooter list={list} />}
+        <PagedItems list={list} empty={t('reports.empty')}>
+          {(items) => <ReportsTable items={items} />}
+        </PagedItems>
         {list.items?.some((item) => !FINISHED.has(item.status)) && <p className="hint">{t('reports.liveHint')}</p>}
       </section>
     </div>
