@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { newId } from '../../src/adapters.js';
 import { createTenant } from '../../src/tenants/bootstrap.js';
 import { usersRepository } from '../../src/users/repository.js';
@@ -48,4 +49,31 @@ export async function createOtherTenant(t: TestApp) {
     updated_at: now,
   });
   return { tenantId, email, password, token: await t.login(email, password) };
+}
+
+/** An incident as a test's data set lists it (what the report form sends). */
+export interface IncidentSeed {
+  category: string;
+  urgency: 'low' | 'medium' | 'high' | 'critical';
+  title: string;
+  description: string;
+  locationText?: string;
+  locationCode?: string;
+}
+
+/** Reports `seed` through the API as the holder of `token`; the created incident. */
+export async function reportSeed(t: TestApp, token: string, seed: IncidentSeed) {
+  const created = await t.request('POST', '/api/incidents', {
+    token,
+    body: {
+      category: seed.category,
+      urgency: seed.urgency,
+      title: seed.title,
+      description: seed.description,
+      ...(seed.locationText ? { locationText: seed.locationText } : {}),
+      ...(seed.locationCode ? { locationCode: seed.locationCode } : {}),
+    },
+  });
+  assert.equal(created.status, 201, created.text);
+  return created.body;
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startApp, type TestApp } from '../helpers/app.js';
 import { describeEachDatabase } from '../helpers/databases.js';
-import { createUser } from '../helpers/fixtures.js';
+import { createUser, reportSeed, type IncidentSeed } from '../helpers/fixtures.js';
 
 interface Incident {
   id: string;
@@ -14,14 +14,8 @@ interface Incident {
   reporterId: string | null;
 }
 
-interface Seed {
+interface Seed extends IncidentSeed {
   key: string;
-  category: string;
-  urgency: 'low' | 'medium' | 'high' | 'critical';
-  title: string;
-  description: string;
-  locationText?: string;
-  locationCode?: string;
   by: 'student' | 'student2' | 'admin';
   moves?: string[];
 }
@@ -59,19 +53,8 @@ await describeEachDatabase('incident lists', (dialect) => {
     tokens.student = (await createUser(t, 'student')).token;
     tokens.student2 = (await createUser(t, 'student')).token;
     for (const seed of SEEDS) {
-      const created = await t.request('POST', '/api/incidents', {
-        token: tokens[seed.by],
-        body: {
-          category: seed.category,
-          urgency: seed.urgency,
-          title: seed.title,
-          description: seed.description,
-          ...(seed.locationText ? { locationText: seed.locationText } : {}),
-          ...(seed.locationCode ? { locationCode: seed.locationCode } : {}),
-        },
-      });
-      assert.equal(created.status, 201, created.text);
-      let incident = created.body as Incident;
+      const created = await reportSeed(t, tokens[seed.by]!, seed);
+      let incident = created as Incident;
       for (const status of seed.moves ?? []) {
         const moved = await t.request('PATCH', `/api/incidents/${incident.id}`, { token: admin, body: { status, note: 'Motivo de la prueba' } });
         assert.equal(moved.status, 200, moved.text);

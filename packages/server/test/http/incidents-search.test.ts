@@ -2,21 +2,15 @@ import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import { startApp, type TestApp } from '../helpers/app.js';
 import { describeEachDatabase } from '../helpers/databases.js';
-import { createUser } from '../helpers/fixtures.js';
+import { createUser, reportSeed, type IncidentSeed } from '../helpers/fixtures.js';
 
 // `q` through the API on both stores: the indexed search keeps today's fields (title,
 // description, place), visibility and filters, and text that is query syntax to FTS5 or
 // tsquery is only text.
 
-interface Seed {
+interface Seed extends IncidentSeed {
   key: string;
   by: 'student' | 'student2' | 'admin';
-  category: string;
-  urgency: 'low' | 'medium' | 'high' | 'critical';
-  title: string;
-  description: string;
-  locationText?: string;
-  locationCode?: string;
   status?: string;
 }
 
@@ -40,21 +34,10 @@ await describeEachDatabase('incident search (q)', (dialect) => {
     tokens.student = (await createUser(t, 'student')).token;
     tokens.student2 = (await createUser(t, 'student')).token;
     for (const seed of SEEDS) {
-      const created = await t.request('POST', '/api/incidents', {
-        token: tokens[seed.by],
-        body: {
-          category: seed.category,
-          urgency: seed.urgency,
-          title: seed.title,
-          description: seed.description,
-          ...(seed.locationText ? { locationText: seed.locationText } : {}),
-          ...(seed.locationCode ? { locationCode: seed.locationCode } : {}),
-        },
-      });
-      assert.equal(created.status, 201, created.text);
-      keyOf.set(created.body.id, seed.key);
+      const created = await reportSeed(t, tokens[seed.by]!, seed);
+      keyOf.set(created.id, seed.key);
       if (seed.status) {
-        const moved = await t.request('PATCH', `/api/incidents/${created.body.id}`, { token: tokens.admin, body: { status: seed.status } });
+        const moved = await t.request('PATCH', `/api/incidents/${created.id}`, { token: tokens.admin, body: { status: seed.status } });
         assert.equal(moved.status, 200, moved.text);
       }
     }
