@@ -13,6 +13,7 @@ import { catalogRoutes } from './catalog/routes.js';
 import { registerAuthentication } from './http/authenticate.js';
 import { registerConnectionLimits } from './http/connection-limits.js';
 import { openApiRoute, registerDocs } from './http/docs.js';
+import { registerProblemSchema } from './http/responses.js';
 import { registerJsonBodyParser } from './http/json-body.js';
 import { frameworkErrors, problem, sendProblem } from './http/problem.js';
 import { registerSecurityHeaders, securityHeadersFor } from './http/security-headers.js';
@@ -65,6 +66,7 @@ export async function buildApp(system: System): Promise<App> {
 
   const connectionLimits = registerConnectionLimits(app, { maxPerAddress: config.httpLimits.maxConnectionsPerAddress, proxies });
   app.setValidatorCompiler(schemaCompilers());
+  registerProblemSchema(app);
   // JSON only: anything else is 415, not a string the schema then refuses.
   app.removeContentTypeParser(['text/plain']);
   registerJsonBodyParser(app);

@@ -6,6 +6,8 @@ import { allowInlineStyles } from './security-headers.js';
 /** The OpenAPI document is generated from the route schemas that validate requests. */
 export async function registerDocs(app: FastifyInstance) {
   await app.register(swagger, {
+    // Shared schemas (the problem body) keep their $id as their name in components.schemas.
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
     openapi: {
       openapi: '3.1.0',
       info: {

@@ -54,6 +54,9 @@ describe('operations endpoints', () => {
     }
     const login = doc.body.paths['/api/auth/login'].post;
     assert.deepEqual(login.requestBody.content['application/json'].schema.required.sort(), ['email', 'password']);
+    // The problem body is one named schema that every error answer refers to.
+    assert.deepEqual(doc.body.components.schemas.Problem.required.sort(), ['code', 'detail', 'status', 'title', 'type']);
+    assert.deepEqual(login.responses['401'].content['application/json'].schema, { $ref: '#/components/schemas/Problem' });
     const docs = await t.request('GET', '/docs/');
     assert.equal(docs.status, 200);
     assert.match(docs.text, /swagger/i);
