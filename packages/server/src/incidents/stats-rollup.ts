@@ -134,24 +134,29 @@ const STATS_COLUMNS = [...PRIMARY_KEY, ...COUNTER_NAMES] as const;
  * The upsert of `rows` counter rows, built once per row count (every incident write runs
  * one: store/prepared.ts); parameters are named `<column><row index>`.
  */
-const upserts = new Map<number, ReturnType<typeof prepared<Record<string, unknown>>>>();
-function upsertCounters(rows: number) {
-  let upsert = upserts.get(rows);
+const upserts = new Map<number, (db: Db, rows: readonly IncidentStatsTable[]) => Promise<unknown>>();
+function upsertCounters(count: number) {
+  let upsert = upserts.get(count);
   if (!upsert) {
-    const names = Array.from({ length: rows }, (_, i) => STATS_COLUMNS.map((column) => `${column}${i}`)).flat();
-    upsert = prepared<Record<string, unknown>>(
+    const names = Array.from({ length: count }, (_, i) => STATS_COLUMNS.map((column) => `${column}${i}`));
+    const run = prepared<Record<string, unknown>>(
       (db, values) =>
         db
           .insertInto('incident_stats')
-          .values(Array.from({ length: rows }, (_, i) => Object.fromEntries(STATS_COLUMNS.map((column) => [column, values[`${column}${i}`]])) as unknown as IncidentStatsTable))
+          .values(names.map((row) => Object.fromEntries(STATS_COLUMNS.map((column, k) => [column, values[row[k]!]])) as unknown as IncidentStatsTable))
           .onConflict((oc) =>
             oc.columns(PRIMARY_KEY).doUpdateSet((eb) =>
               Object.fromEntries(COUNTER_NAMES.map((name) => [name, eb(eb.ref(`incident_stats.${name}`), '+', eb.ref(`excluded.${name}`))])),
             ),
           ),
-      names,
+      names.flat(),
     );
-    upserts.set(rows, upsert);
+    upsert = (db, rows) => {
+      const values: Record<string, unknown> = {};
+      rows.forEach((row, i) => STATS_COLUMNS.forEach((column, k) => (values[names[i]![k]!] = row[column])));
+      return run(db, values);
+    };
+    upserts.set(count, upsert);
   }
   return upsert;
 }
@@ -185,7 +190,7 @@ export const incidentStatsRollup = {
       .map(([, row]) => row)
       .filter((row) => COUNTER_NAMES.some((name) => row[name] !== 0));
     if (changed.length === 0) return;
-    await upsertCounters(changed.length)(db, Object.fromEntries(changed.flatMap((row, i) => STATS_COLUMNS.map((column) => [`${column}${i}`, row[column]]))));
+    await upsertCounters(changed.length)(db, changed);
   },
 
   /** Counters summed per (department, category) over buckets [from, to) of one span (null: open). */
