@@ -126,10 +126,13 @@ const partHead = Buffer.from(
 );
 const pngStart = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...Buffer.alloc(2000, 7)]);
 
+/** Every file in the blob store but the reports, which the workers write on their own schedule. */
 function blobFiles(): string[] {
   const root = path.join(t.config.dataDir, 'blobs');
   if (!fs.existsSync(root)) return [];
-  return (fs.readdirSync(root, { recursive: true, withFileTypes: true }) as fs.Dirent[]).filter((entry) => entry.isFile()).map((entry) => entry.name);
+  return (fs.readdirSync(root, { recursive: true, withFileTypes: true }) as fs.Dirent[])
+    .filter((entry) => entry.isFile() && !path.relative(root, entry.parentPath).split(path.sep).includes('reports'))
+    .map((entry) => entry.name);
 }
 
 async function attachmentState() {
